@@ -121,12 +121,13 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
         first = err.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
         hint = f"KOF_{field.upper()}" if field else ""
+        where = hint if hint in os.environ else source
         message = first["msg"]
         if first["type"] == "extra_forbidden":
             message = "unknown setting"
         raise ConfigError(
-            f"{source}: setting {field!r} ({hint}): {message}",
-            source=source,
+            f"{where}: setting {field!r} ({hint}): {message}",
+            source=where,
             field=field,
         ) from err
     return Settings.model_construct(**bound.model_dump())
