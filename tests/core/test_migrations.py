@@ -29,6 +29,8 @@ def test_migrations_build_the_models_schema_and_go_down_and_up(
     assert _schema(engine) == expected
 
 
-def test_readings_are_indexed_by_meter_then_time(engine: Engine) -> None:
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_readings_are_indexed_by_meter_then_time(request: pytest.FixtureRequest, db: str) -> None:
+    engine = request.getfixturevalue("engine" if db == "sqlite" else "pg_migrated")
     pk = inspect(engine).get_pk_constraint("readings")
     assert pk["constrained_columns"] == ["meter_id", "ts"]

@@ -158,3 +158,15 @@ def test_resolution_finer_than_the_meter_is_refused(engine: Engine) -> None:
     (heat,) = add_meters(engine, 1, medium=Medium.HEAT, interval_s=3600)
     with pytest.raises(InputError, match="reads every 3600 s; 15min is finer"):
         read_series(engine, heat, _local("2026-02-01"), _local("2026-02-02"), "15min")
+
+
+def test_range_read_searches_the_primary_key(engine: Engine) -> None:
+    """A one-meter range read must be an index search, whatever the number of meters."""
+    with engine.connect() as conn:
+        plan = conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT meter_id, ts, value, quality, reason FROM readings "
+            "WHERE meter_id = 1 AND ts >= 0 AND ts < 100 ORDER BY ts"
+        ).all()
+    detail = " ".join(str(row[-1]) for row in plan)
+    assert "SEARCH readings USING PRIMARY KEY (meter_id=? AND ts>? AND ts<?)" in detail
+    assert "TEMP B-TREE" not in detail  # rows come out in index order, no sort

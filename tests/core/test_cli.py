@@ -1,0 +1,75 @@
+"""The ``kof`` command as an operator runs it: a real process, real settings, a real store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KOF = [sys.executable, "-m", "core.cli_main"]
+
+
+def run_kof(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("KOF_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [*KOF, *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_help_lists_the_registered_commands() -> None:
+    result = run_kof("--help")
+    assert result.returncode == 0
+    assert "db " in result.stdout
+    assert "region " in result.stdout
+
+
+def test_db_upgrade_then_status_as_json(tmp_path: Path) -> None:
+    env = {"KOF_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}"}
+    up = run_kof("db", "upgrade", env=env)
+    assert up.returncode == 0, up.stderr
+    assert "is at revision 0001" in up.stdout
+
+    status = run_kof("db", "status", "--json", env=env)
+    assert status.returncode == 0, status.stderr
+    document = json.loads(status.stdout)
+    assert document["revision"] == document["head"] == "0001"
+
+
+def test_default_store_is_under_var(tmp_path: Path) -> None:
+    result = run_kof("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "var" / "kof.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "config", "expected"),
+    [
+        ({"KOF_DATABASE_URL": "oracle://x"}, None, "KOF_DATABASE_URL"),
+        ({}, "database_url = 'sqlite:///x.db'\nlog_levl = 'INFO'\n", "log_levl"),
+        ({}, "database_url = [\n", "not valid TOML"),
+    ],
+)
+def test_bad_settings_exit_non_zero_with_one_line(tmp_path: Path, env, config, expected) -> None:
+    if config is not None:
+        path = tmp_path / "kof.toml"
+        path.write_text(config)
+        env = {**env, "KOF_CONFIG": str(path)}
+    result = run_kof("db", "status", env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("kof: error:")
+    assert expected in lines[0]
