@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.db.engine import write_transaction
 from core.db.types import QUALITY_CODES
 from core.enums import Quality
 from core.exceptions import StoreError, UnknownMeterError
@@ -164,7 +165,7 @@ def write_readings(engine: Engine, frame: pd.DataFrame, *, chunk_rows: int = 50_
     if clean.empty:
         return 0
     try:
-        with engine.begin() as conn:
+        with write_transaction(engine) as conn:
             check_meters(conn, clean["meter_id"].to_numpy())
             if conn.dialect.name == "postgresql":
                 _write_postgres(conn, clean)

@@ -207,3 +207,14 @@ def test_unknown_column_is_refused(engine: Engine) -> None:
 def test_empty_frame_writes_nothing(engine: Engine) -> None:
     empty = pd.DataFrame({"meter_id": [], "ts": pd.to_datetime([], utc=True), "value": []})
     assert write_readings(engine, empty) == 0
+
+
+def test_concurrent_writers_queue_instead_of_failing(any_engine: Engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    meters = add_meters(any_engine, 4)
+    frames = [_frame(meters, periods=400, value=float(i)) for i in range(6)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        written = list(pool.map(lambda f: write_readings(any_engine, f), frames))
+    assert written == [1600] * 6
+    assert _count(any_engine) == 1600
