@@ -71,6 +71,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session in one transaction: committed on success, rolled back on any error."""
-    with session_factory(engine)() as session, session.begin():
+    """A session in one writing transaction: committed on success, rolled back on any error."""
+    writer = engine.execution_options(**{WRITE_OPTION: True})
+    with session_factory(writer)() as session, session.begin():
         yield session
