@@ -10,7 +10,7 @@ import pandas as pd
 
 from core.cli_context import CliContext
 from core.db.engine import make_engine
-from core.db.migrate import current_revision, head_revision, upgrade
+from core.db.migrate import current_revisions, head_revisions, upgrade
 from core.exceptions import InputError
 from core.timeutil import LOCAL_TZ_NAME
 
@@ -21,14 +21,14 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
+@click.option("--revision", default="heads", show_default=True)
 @click.pass_obj
 def db_upgrade(obj: CliContext, revision: str) -> None:
     """Apply the migrations to the configured store (KOF_DATABASE_URL)."""
     engine = make_engine(obj.settings)
-    rev = upgrade(engine, revision)
+    revisions = upgrade(engine, revision)
     url = engine.url.render_as_string(hide_password=True)
-    click.echo(f"store {url} is at revision {rev}")
+    click.echo(f"store {url} is at revision {', '.join(revisions) or 'base'}")
 
 
 @db.command("status")
@@ -39,8 +39,8 @@ def db_status(obj: CliContext, as_json: bool) -> None:
     engine = make_engine(obj.settings)
     status = {
         "url": engine.url.render_as_string(hide_password=True),
-        "revision": current_revision(engine),
-        "head": head_revision(),
+        "revisions": current_revisions(engine),
+        "heads": head_revisions(),
     }
     if as_json:
         click.echo(json.dumps(status))

@@ -83,12 +83,19 @@ def pg_migrated(pg_database_url: str) -> Iterator[Engine]:
 def pg_engine(pg_migrated: Engine) -> Iterator[Engine]:
     """The session's migrated PostgreSQL store, emptied before each test."""
     with pg_migrated.begin() as conn:
-        conn.execute(
-            text(
-                "TRUNCATE readings, weather, meters, premises, customers, buildings, districts "
-                "RESTART IDENTITY CASCADE"
+        tables = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
             )
+            .scalars()
+            .all()
         )
+        if tables:
+            names = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     return pg_migrated
 
 

@@ -45,7 +45,8 @@ def test_db_upgrade_then_status_as_json(tmp_path: Path) -> None:
     status = run_kof("db", "status", "--json", env=env)
     assert status.returncode == 0, status.stderr
     document = json.loads(status.stdout)
-    assert document["revision"] == document["head"] == "0001"
+    assert document["revisions"] == document["heads"]
+    assert "0001" in document["revisions"]
 
 
 def test_default_store_is_under_var(tmp_path: Path) -> None:

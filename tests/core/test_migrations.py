@@ -1,7 +1,7 @@
 import pytest
 from sqlalchemy import Engine, inspect
 
-from core.db.migrate import current_revision, downgrade, head_revision, upgrade
+from core.db.migrate import current_revisions, downgrade, head_revisions, upgrade
 from core.db.models import Base
 
 
@@ -19,13 +19,13 @@ def test_migrations_build_the_models_schema_and_go_down_and_up(
     request: pytest.FixtureRequest, db: str
 ) -> None:
     engine = request.getfixturevalue("engine" if db == "sqlite" else "pg_migrated")
-    assert current_revision(engine) == head_revision()
+    assert current_revisions(engine) == head_revisions()
     expected = {t.name: {c.name for c in t.columns} for t in Base.metadata.sorted_tables}
     assert _schema(engine) == expected
 
     downgrade(engine, "base")
     assert _schema(engine) == {}
-    assert upgrade(engine) == head_revision()
+    assert upgrade(engine) == head_revisions()
     assert _schema(engine) == expected
 
 
