@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 
@@ -97,13 +98,14 @@ def region_generate(
     as_json: bool,
 ) -> None:
     """Build the Kielce reference region into the store (deterministic for a seed)."""
-    from core.region.generate import generate_region, region_exists
+    from core.region.generate import generate_region
+    from core.region.persist import count_districts
     from core.timeseries import TimeSeriesStore
 
     settings = obj.settings
     engine = make_engine(settings)
     url = engine.url.render_as_string(hide_password=True)
-    if if_empty and region_exists(engine):
+    if if_empty and count_districts(engine):
         click.echo(f"the store {url} already holds a region; left as it is", err=as_json)
         if as_json:
             click.echo(json.dumps({"skipped": True, "store": url}))
@@ -121,7 +123,7 @@ def region_generate(
         batch_premises=batch_premises,
         progress=progress,
     )
-    result = {"store": url, **summary.as_dict()}
+    result = {"store": url, **dataclasses.asdict(summary)}
     if as_json:
         click.echo(json.dumps(result, default=str))
     else:
