@@ -56,7 +56,8 @@ def cli(ctx: click.Context, config: str | None, verbose: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run ``kof``; a PlatformError becomes one line on stderr and exit code 2."""
     try:
-        cli.main(args=argv, prog_name="kof", standalone_mode=False)
+        # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
+        result = cli.main(args=argv, prog_name="kof", standalone_mode=False)
     except PlatformError as err:
         click.echo(f"kof: error: {err}", err=True)
         return 2
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         return err.exit_code
     except click.exceptions.Exit as err:
         return err.exit_code
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover
