@@ -31,7 +31,15 @@ class _KofGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
         if command is None and cmd_name in (registered := self._registered()):
-            command = registered[cmd_name].load()
+            try:
+                command = registered[cmd_name].load()
+            except Exception as err:  # a broken package must not take the other commands down
+                click.echo(
+                    f"kof: command {cmd_name!r} ({registered[cmd_name].value}) failed to load: "
+                    f"{type(err).__name__}: {err}",
+                    err=True,
+                )
+                return None
         return command
 
 
