@@ -112,3 +112,23 @@ def test_region_generate_bad_argument_is_one_line(tmp_path: Path) -> None:
     result = run_kof("region", "generate", "--premises", "10", env=env)
     assert result.returncode == 2
     assert result.stderr.strip().startswith("kof: error: premises: 10 is out of range")
+
+
+def test_a_broken_command_is_reported_and_the_others_still_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from importlib.metadata import EntryPoint
+
+    from click.testing import CliRunner
+
+    from core import cli_main
+
+    registered = {
+        "db": EntryPoint("db", "core.cli:db", "kof.commands"),
+        "broken": EntryPoint("broken", "no_such_package.cli:broken", "kof.commands"),
+    }
+    monkeypatch.setattr(cli_main._KofGroup, "_registered", staticmethod(lambda: registered))
+    result = CliRunner().invoke(cli_main.cli, ["--help"])
+    assert result.exit_code == 0
+    assert "db " in result.stdout
+    assert "'broken' (no_such_package.cli:broken) failed to load" in result.stderr
