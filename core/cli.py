@@ -129,3 +129,22 @@ def region_generate(
     else:
         for key, value in result.items():
             click.echo(f"{key}: {value}")
+
+
+@click.command("demo")
+@click.option("--premises", type=int, default=300, show_default=True)
+@click.option("--days", type=int, default=60, show_default=True)
+@click.option("--seed", type=int, default=2030, show_default=True)
+@click.option("--port", "serve_port", type=int, default=8050, show_default=True)
+@click.option("--duration", type=float, default=None,
+              help="Stop the services after this many seconds (default: run until Ctrl-C).")
+@click.pass_obj
+def demo(obj: CliContext, premises: int, days: int, seed: int, serve_port: int,
+         duration: float | None) -> None:
+    """Everything on the embedded defaults: store, region, field simulator, poller, web UI."""
+    from core.demo import plan_demo, run_demo
+
+    settings = obj.settings
+    click.echo(f"store: {settings.database_url}")
+    plan = plan_demo(settings.var_dir, premises, days, seed, serve_port)
+    run_demo(plan, settings.var_dir, duration, say=click.echo)
