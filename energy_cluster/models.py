@@ -1,0 +1,109 @@
+"""Tables of the energy cluster: plans, their KPIs, schedules and shortfalls (for the dashboards).
+
+Schedules are stored long (one row per unit, attribute and step) so a dashboard reads one unit's
+series with an index range scan, whatever units a scenario has.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db.models import Base
+from core.db.types import UtcDateTime
+from energy_cluster.enums import SolveStatus
+
+
+class PlanKind(StrEnum):
+    """How a stored plan was made."""
+
+    PLAN = "plan"  # one solve of a scenario's horizon
+    ROLLING = "rolling"  # the kept parts of a rolling horizon
+
+
+def _enum(enum_cls: type, name: str) -> Enum:
+    # The enum's value as VARCHAR + CHECK on every database (as in core.db.models).
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class ClusterPlan(Base):
+    """One plan of the cluster with its solve outcome."""
+
+    __tablename__ = "cluster_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[PlanKind] = mapped_column(_enum(PlanKind, "cluster_plan_kind"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    start: Mapped[datetime] = mapped_column(UtcDateTime())
+    end: Mapped[datetime] = mapped_column(UtcDateTime())
+    step_min: Mapped[int] = mapped_column(SmallInteger)
+    status: Mapped[SolveStatus] = mapped_column(_enum(SolveStatus, "cluster_solve_status"))
+    flagged: Mapped[bool] = mapped_column(Boolean)
+    objective_pln: Mapped[float | None] = mapped_column(Float)
+    best_bound_pln: Mapped[float | None] = mapped_column(Float)
+    gap: Mapped[float | None] = mapped_column(Float)
+    build_time_s: Mapped[float] = mapped_column(Float)
+    solve_time_s: Mapped[float] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(String(300))
+    scenario_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ClusterPlanKpi(Base):
+    """One key figure of a plan; nested figures are named ``group.key`` (e.g. ``startups.ec_gas_chp``)."""
+
+    __tablename__ = "cluster_plan_kpis"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("cluster_plans.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[float | None] = mapped_column(Float)
+
+
+class ClusterSchedule(Base):
+    """One value of one unit attribute in one step of a plan (attr carries its unit, e.g. p_el_mw)."""
+
+    __tablename__ = "cluster_schedules"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("cluster_plans.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit: Mapped[str] = mapped_column(String(40), primary_key=True)
+    attr: Mapped[str] = mapped_column(String(40), primary_key=True)
+    ts: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+
+
+class ClusterShortfall(Base):
+    """A period of unserved demand or dumped energy, with the reason."""
+
+    __tablename__ = "cluster_shortfalls"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("cluster_plans.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    carrier: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(40))
+    start: Mapped[datetime] = mapped_column(UtcDateTime())
+    end: Mapped[datetime] = mapped_column(UtcDateTime())
+    energy_mwh: Mapped[float] = mapped_column(Float)
+    max_mw: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+Index("ix_cluster_plans_scenario_created", ClusterPlan.scenario, ClusterPlan.created_at)

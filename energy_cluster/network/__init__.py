@@ -1,0 +1,1 @@
+"""Network check of cluster plans on a medium-voltage network (pandapower, imported lazily)."""

@@ -1,0 +1,1 @@
+"""Block builders, one per unit type, found through ``registry.builder_for``."""
