@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -71,6 +71,28 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
     write_chunk_rows: int = Field(
         default=50_000, ge=1_000, description="rows per executemany/COPY chunk in write_readings"
+    )
+    # web (dashboards/) and accounts (core/accounts/)
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="signs sessions and CSRF tokens (KOF_SECRET_KEY); unset: a random key is "
+        "generated once into var_dir/secret_key",
+    )
+    session_cookie_secure: bool = Field(
+        default=False, description="send the session cookie over HTTPS only (set it in production)"
+    )
+    session_lifetime_min: int = Field(default=480, ge=5, le=7 * 24 * 60)
+    login_max_failures: int = Field(
+        default=5, ge=1, description="failed logins per account within login_window_min"
+    )
+    login_max_failures_per_ip: int = Field(
+        default=20, ge=1, description="failed logins per client address within login_window_min"
+    )
+    login_window_min: int = Field(default=15, ge=1)
+    activation_code_ttl_h: int = Field(default=72, ge=1)
+    password_reset_ttl_min: int = Field(default=60, ge=5)
+    web_trusted_proxies: int = Field(
+        default=0, ge=0, le=5, description="reverse proxies in front of `kof serve` (X-Forwarded-*)"
     )
 
     @field_validator("database_url")

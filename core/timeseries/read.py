@@ -41,23 +41,41 @@ def _fetch(
     engine: Engine, meter_id: int, lo: pd.Timestamp, hi: pd.Timestamp, inclusive: bool
 ) -> pd.DataFrame:
     op = "<=" if inclusive else "<"
-    sql = (
-        "SELECT meter_id, ts, value, quality, reason FROM readings "
-        f"WHERE meter_id = :m AND ts >= :lo AND ts {op} :hi ORDER BY ts"
-    )
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
+        mark = "?" if sqlite else "%s"  # the driver's own parameter style: plain tuples back
+        sql = (
+            "SELECT meter_id, ts, value, quality, reason FROM readings "
+            f"WHERE meter_id = {mark} AND ts >= {mark} AND ts {op} {mark} ORDER BY ts"
+        )
         if sqlite:  # SQLite keeps integer epoch seconds (see core.db.types.UtcDateTime)
-            params = {"m": meter_id, "lo": int(lo.timestamp()), "hi": int(hi.timestamp())}
+            params = (meter_id, int(lo.timestamp()), int(hi.timestamp()))
         else:
-            params = {"m": meter_id, "lo": lo.to_pydatetime(), "hi": hi.to_pydatetime()}
-        rows = conn.execute(text(sql), params).all()
-    frame = pd.DataFrame(rows, columns=RAW_COLUMNS)
-    if sqlite:
-        frame["ts"] = pd.to_datetime(frame["ts"].astype("int64"), unit="s", utc=True)
-    else:
+            params = (meter_id, lo.to_pydatetime(), hi.to_pydatetime())
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    if not rows:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in RAW_COLUMNS})
         frame["ts"] = pd.to_datetime(frame["ts"], utc=True)
-    return frame.astype({"meter_id": "int64", "value": "float64", "quality": "int64"})
+        return frame.astype({"meter_id": "int64", "value": "float64", "quality": "int64"})
+    meter_col, ts_col, value_col, quality_col, reason_col = zip(*rows, strict=True)
+    if sqlite:
+        ts = pd.to_datetime(np.fromiter(ts_col, dtype="int64", count=len(rows)), unit="s", utc=True)
+    else:
+        ts = pd.to_datetime(list(ts_col), utc=True)
+    return pd.DataFrame(
+        {
+            "meter_id": np.fromiter(meter_col, dtype="int64", count=len(rows)),
+            "ts": ts,
+            "value": np.array(value_col, dtype="float64"),
+            "quality": np.fromiter(quality_col, dtype="int64", count=len(rows)),
+            "reason": pd.Series(reason_col, dtype=object),
+        }
+    )
 
 
 def read_series(
@@ -129,7 +147,8 @@ def read_series(
     if res is Resolution.RAW:
         filled = [p for p in parts if not p.empty]
         out = pd.concat(filled, ignore_index=True) if filled else parts[0]
-        out["quality"] = out["quality"].map(lambda c: QUALITY_BY_CODE[int(c)].value)
+        labels = np.array([QUALITY_BY_CODE[c].value for c in sorted(QUALITY_BY_CODE)], dtype=object)
+        out["quality"] = labels[out["quality"].to_numpy(dtype="int64")]
         out["ts"] = out["ts"].dt.tz_convert(LOCAL_TZ_NAME)
         return out[RAW_COLUMNS]
     filled = [p for p in parts if not p.empty]

@@ -16,6 +16,9 @@ PACKAGES = (
     "water",
     "waste",
     "dashboards",
+    "core.accounts",
+    "core.notices",
+    "core.maintenance",
 )
 
 

@@ -1,0 +1,1 @@
+"""Blueprints of the portal: auth, portal pages, operators' pages, the REST API."""
