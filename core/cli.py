@@ -136,11 +136,16 @@ def region_generate(
 @click.option("--days", type=int, default=60, show_default=True)
 @click.option("--seed", type=int, default=2030, show_default=True)
 @click.option("--port", "serve_port", type=int, default=8050, show_default=True)
-@click.option("--duration", type=float, default=None,
-              help="Stop the services after this many seconds (default: run until Ctrl-C).")
+@click.option(
+    "--duration",
+    type=float,
+    default=None,
+    help="Stop the services after this many seconds (default: run until Ctrl-C).",
+)
 @click.pass_obj
-def demo(obj: CliContext, premises: int, days: int, seed: int, serve_port: int,
-         duration: float | None) -> None:
+def demo(
+    obj: CliContext, premises: int, days: int, seed: int, serve_port: int, duration: float | None
+) -> None:
     """Everything on the embedded defaults: store, region, field simulator, poller, web UI."""
     from core.demo import plan_demo, run_demo
 

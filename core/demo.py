@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -41,8 +42,17 @@ def plan_demo(var_dir: Path, premises: int, days: int, seed: int, serve_port: in
     devices = var_dir / "devices.yaml"
     setup = [
         ["db", "upgrade"],
-        ["region", "generate", "--if-empty", "--premises", str(premises), "--days", str(days),
-         "--seed", str(seed)],
+        [
+            "region",
+            "generate",
+            "--if-empty",
+            "--premises",
+            str(premises),
+            "--days",
+            str(days),
+            "--seed",
+            str(seed),
+        ],
     ]
     services: dict[str, list[str]] = {}
     if "field-setup" in have:
@@ -60,8 +70,12 @@ def _kof(args: list[str]) -> list[str]:
     return [sys.executable, "-m", "core.cli_main", *args]
 
 
-def run_demo(plan: DemoPlan, var_dir: Path, duration_s: float | None = None,
-             say=print) -> int:  # noqa: ANN001
+def run_demo(
+    plan: DemoPlan,
+    var_dir: Path,
+    duration_s: float | None = None,
+    say: Callable[[str], object] = print,
+) -> int:
     """Run the set-up steps, then the services until Ctrl-C (or ``duration_s``).
 
     Returns:
@@ -83,7 +97,9 @@ def run_demo(plan: DemoPlan, var_dir: Path, duration_s: float | None = None,
             log_path = log_dir / f"{name}.log"
             with log_path.open("ab") as log:
                 children[name] = subprocess.Popen(
-                    _kof(["-v", *args]), stdout=log, stderr=subprocess.STDOUT,
+                    _kof(["-v", *args]),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
             say(f"started {name} (pid {children[name].pid}); log: {log_path}")

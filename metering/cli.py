@@ -239,23 +239,49 @@ def import_readings(
 
 
 @click.command("field-setup")
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
-              help="The devices file to write.")
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The devices file to write.",
+)
 @click.option("--devices", type=int, default=40, show_default=True)
 @click.option("--endpoints", type=int, default=2, show_default=True)
 @click.option("--base-port", type=int, default=15020, show_default=True)
-@click.option("--interval", "interval_s", type=int, default=60, show_default=True,
-              help="Poll interval in seconds.")
+@click.option(
+    "--interval",
+    "interval_s",
+    type=int,
+    default=60,
+    show_default=True,
+    help="Poll interval in seconds.",
+)
 @click.option("--acceleration", type=float, default=60.0, show_default=True)
 @click.option("--no-faults", is_flag=True, help="No injected faults.")
 @click.pass_obj
-def field_setup(obj: CliContext, out_file: str, devices: int, endpoints: int, base_port: int,
-                interval_s: int, acceleration: float, no_faults: bool) -> None:
+def field_setup(
+    obj: CliContext,
+    out_file: str,
+    devices: int,
+    endpoints: int,
+    base_port: int,
+    interval_s: int,
+    acceleration: float,
+    no_faults: bool,
+) -> None:
     """Write a devices file that simulates meters of the store (their register channels)."""
     from metering.field_setup import build_field
 
     engine = _migrated_engine(obj)
-    path = build_field(engine, out_file, devices=devices, endpoints=endpoints,
-                       base_port=base_port, poll_interval_s=interval_s,
-                       acceleration=acceleration, faults=not no_faults)
+    path = build_field(
+        engine,
+        out_file,
+        devices=devices,
+        endpoints=endpoints,
+        base_port=base_port,
+        poll_interval_s=interval_s,
+        acceleration=acceleration,
+        faults=not no_faults,
+    )
     click.echo(f"{path}: {devices} devices on {endpoints} endpoints from port {base_port}")

@@ -174,8 +174,12 @@ def build_field(
             "meter": {"serial": p.serial + REGISTER_SUFFIX},
             "simulation": {"persons": p.persons, "floor_area_m2": round(p.floor_area_m2, 1)},
         }
-        fault = _DEMO_FAULTS[n // 7] if faults and n % 7 == 3 and n // 7 < len(_DEMO_FAULTS) else None
-        if fault is not None and not (fault["kind"] == "reset" and p.profile == "kamstrup_multical"):
+        fault = (
+            _DEMO_FAULTS[n // 7] if faults and n % 7 == 3 and n // 7 < len(_DEMO_FAULTS) else None
+        )
+        if fault is not None and not (
+            fault["kind"] == "reset" and p.profile == "kamstrup_multical"
+        ):
             device["faults"] = [fault]
         gateways[n % endpoints]["devices"].append(device)
     document = {
