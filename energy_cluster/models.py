@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.models import Base
-from core.db.types import UtcDateTime
+from core.db.types import UtcDateTime, enum_column
 from energy_cluster.enums import SolveStatus
 
 
@@ -24,19 +24,6 @@ class PlanKind(StrEnum):
     ROLLING = "rolling"  # the kept parts of a rolling horizon
 
 
-def _enum(enum_cls: type, name: str) -> Enum:
-    # The enum's value as VARCHAR + CHECK on every database (as in core.db.models).
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
-
-
 class ClusterPlan(Base):
     """One plan of the cluster with its solve outcome."""
 
@@ -44,12 +31,12 @@ class ClusterPlan(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scenario: Mapped[str] = mapped_column(String(40), index=True)
-    kind: Mapped[PlanKind] = mapped_column(_enum(PlanKind, "cluster_plan_kind"))
+    kind: Mapped[PlanKind] = mapped_column(enum_column(PlanKind, "cluster_plan_kind"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     start: Mapped[datetime] = mapped_column(UtcDateTime())
     end: Mapped[datetime] = mapped_column(UtcDateTime())
     step_min: Mapped[int] = mapped_column(SmallInteger)
-    status: Mapped[SolveStatus] = mapped_column(_enum(SolveStatus, "cluster_solve_status"))
+    status: Mapped[SolveStatus] = mapped_column(enum_column(SolveStatus, "cluster_solve_status"))
     flagged: Mapped[bool] = mapped_column(Boolean)
     objective_pln: Mapped[float | None] = mapped_column(Float)
     best_bound_pln: Mapped[float | None] = mapped_column(Float)

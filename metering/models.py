@@ -8,21 +8,12 @@ from sqlalchemy import Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.models import Base
-from core.db.types import UtcDateTime
+from core.db.types import UtcDateTime, enum_column
 from metering.health import HealthState
 
 
 def _state_enum() -> Enum:
-    # the enum's values as VARCHAR + CHECK, as the core tables store theirs
-    return Enum(
-        HealthState,
-        name="device_health_state",
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
+    return enum_column(HealthState, "device_health_state", length=16)
 
 
 class DeviceHealthRow(Base):

@@ -10,25 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.accounts.enums import AccountEventKind, AccountStatus, ConsentKind, Role
 from core.db.models import Base
-from core.db.types import UtcDateTime
-
-
-def _enum(enum_cls: type, name: str) -> Enum:
-    # Same storage as core.db.models: the enum's value as VARCHAR + CHECK on every database.
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
+from core.db.types import UtcDateTime, enum_column
 
 
 class User(Base):
@@ -43,8 +30,8 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"))
-    status: Mapped[AccountStatus] = mapped_column(_enum(AccountStatus, "account_status"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "user_role"))
+    status: Mapped[AccountStatus] = mapped_column(enum_column(AccountStatus, "account_status"))
     premise_id: Mapped[int | None] = mapped_column(ForeignKey("premises.id"), index=True)
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"), index=True)
     locale: Mapped[str] = mapped_column(String(8), default="pl")
@@ -101,7 +88,7 @@ class Consent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[ConsentKind] = mapped_column(_enum(ConsentKind, "consent_kind"))
+    kind: Mapped[ConsentKind] = mapped_column(enum_column(ConsentKind, "consent_kind"))
     granted: Mapped[bool] = mapped_column(Boolean)
     ts: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -113,7 +100,9 @@ class AccountEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[AccountEventKind] = mapped_column(_enum(AccountEventKind, "account_event_kind"))
+    kind: Mapped[AccountEventKind] = mapped_column(
+        enum_column(AccountEventKind, "account_event_kind")
+    )
     ts: Mapped[datetime] = mapped_column(UtcDateTime())
     detail: Mapped[str | None] = mapped_column(String(200))
 

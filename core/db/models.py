@@ -6,7 +6,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from core.db.types import QualityCode, UtcDateTime
+from core.db.types import QualityCode, UtcDateTime, enum_column
 from core.enums import (
     BuildingType,
     HeatingSource,
@@ -37,19 +36,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def _enum(enum_cls: type, name: str) -> Enum:
-    # Store the enum's value (e.g. "multi_family_panel"), as VARCHAR + CHECK on every database.
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
 
 
 class Base(DeclarativeBase):
@@ -79,11 +65,13 @@ class Building(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     address: Mapped[str] = mapped_column(String(120))
-    building_type: Mapped[BuildingType] = mapped_column(_enum(BuildingType, "building_type"))
+    building_type: Mapped[BuildingType] = mapped_column(enum_column(BuildingType, "building_type"))
     floor_area_m2: Mapped[float] = mapped_column(Float)
     year_built: Mapped[int] = mapped_column(SmallInteger)
     n_floors: Mapped[int] = mapped_column(SmallInteger)
-    heating_source: Mapped[HeatingSource] = mapped_column(_enum(HeatingSource, "heating_source"))
+    heating_source: Mapped[HeatingSource] = mapped_column(
+        enum_column(HeatingSource, "heating_source")
+    )
 
     district: Mapped[District] = relationship(back_populates="buildings")
     premises: Mapped[list[Premise]] = relationship(back_populates="building")
@@ -110,11 +98,11 @@ class Premise(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
-    premise_kind: Mapped[PremiseKind] = mapped_column(_enum(PremiseKind, "premise_kind"))
+    premise_kind: Mapped[PremiseKind] = mapped_column(enum_column(PremiseKind, "premise_kind"))
     unit_number: Mapped[str] = mapped_column(String(16))
     household_size: Mapped[int] = mapped_column(SmallInteger)  # persons; 0 for non-residential
     floor_area_m2: Mapped[float] = mapped_column(Float)
-    tariff: Mapped[Tariff] = mapped_column(_enum(Tariff, "tariff"))
+    tariff: Mapped[Tariff] = mapped_column(enum_column(Tariff, "tariff"))
 
     building: Mapped[Building] = relationship(back_populates="premises")
     customer: Mapped[Customer | None] = relationship()
@@ -133,9 +121,9 @@ class Meter(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     serial_number: Mapped[str] = mapped_column(String(40), unique=True)
-    medium: Mapped[Medium] = mapped_column(_enum(Medium, "medium"))
-    meter_kind: Mapped[MeterKind] = mapped_column(_enum(MeterKind, "meter_kind"))
-    reading_type: Mapped[ReadingType] = mapped_column(_enum(ReadingType, "reading_type"))
+    medium: Mapped[Medium] = mapped_column(enum_column(Medium, "medium"))
+    meter_kind: Mapped[MeterKind] = mapped_column(enum_column(MeterKind, "meter_kind"))
+    reading_type: Mapped[ReadingType] = mapped_column(enum_column(ReadingType, "reading_type"))
     unit: Mapped[str] = mapped_column(String(16))  # kWh, m3, ...
     interval_s: Mapped[int] = mapped_column(Integer)  # native reading interval in seconds
     premise_id: Mapped[int | None] = mapped_column(ForeignKey("premises.id"), index=True)

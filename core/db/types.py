@@ -3,6 +3,7 @@
 ``UtcDateTime``: aware datetimes in UTC. PostgreSQL stores ``timestamptz``; SQLite stores integer
 seconds since the Unix epoch (compact, sortable and fast to index; SQLite has no time type).
 ``QualityCode``: the reading quality flag, stored as a small integer code.
+``enum_column``: a StrEnum stored as its value (VARCHAR + CHECK).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, SmallInteger
+from sqlalchemy import BigInteger, DateTime, Enum, SmallInteger
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -64,3 +65,16 @@ class QualityCode(TypeDecorator[Quality]):
 
     def process_result_value(self, value: int | None, dialect: Dialect) -> Quality | None:
         return None if value is None else QUALITY_BY_CODE[int(value)]
+
+
+def enum_column(enum_cls: type, name: str, length: int = 32) -> Enum:
+    """A StrEnum column stored as its value, VARCHAR + CHECK, the same on every database."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.models import Base
-from core.db.types import UtcDateTime
+from core.db.types import UtcDateTime, enum_column
 from core.enums import Medium
 from core.notices.enums import NoticeKind, NoticeScope
-
-
-def _enum(enum_cls: type, name: str) -> Enum:
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
 
 
 class OutageNotice(Base):
@@ -31,9 +19,9 @@ class OutageNotice(Base):
     __tablename__ = "outage_notices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[NoticeKind] = mapped_column(_enum(NoticeKind, "notice_kind"))
-    medium: Mapped[Medium] = mapped_column(_enum(Medium, "notice_medium"))
-    scope: Mapped[NoticeScope] = mapped_column(_enum(NoticeScope, "notice_scope"))
+    kind: Mapped[NoticeKind] = mapped_column(enum_column(NoticeKind, "notice_kind"))
+    medium: Mapped[Medium] = mapped_column(enum_column(Medium, "notice_medium"))
+    scope: Mapped[NoticeScope] = mapped_column(enum_column(NoticeScope, "notice_scope"))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"), index=True)
     title: Mapped[str] = mapped_column(String(160))
