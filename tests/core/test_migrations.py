@@ -25,7 +25,11 @@ PACKAGES = (
 def _all_models() -> None:
     """Import every package's models so Base.metadata holds every table the migrations build."""
     for package in PACKAGES:
-        if importlib.util.find_spec(f"{package}.models") is not None:
+        try:
+            spec = importlib.util.find_spec(f"{package}.models")
+        except ModuleNotFoundError:  # the package itself does not exist (yet)
+            spec = None
+        if spec is not None:
             importlib.import_module(f"{package}.models")
 
 
