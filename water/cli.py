@@ -1,0 +1,157 @@
+"""``kof water``: leak detection from telemetry, water balance, leaks in flats."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from core.cli_context import CliContext
+from water.telemetry import AUTO, FLOW_UNITS, PRESSURE_UNITS
+
+
+@click.group()
+def water() -> None:
+    """Water network: leaks, DMA balance, leaks in flats."""
+
+
+@water.command("leaks")
+@click.option(
+    "--network",
+    "network_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="EPANET .inp file.",
+)
+@click.option(
+    "--telemetry",
+    "telemetry_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Long CSV timestamp,sensor,value.",
+)
+@click.option(
+    "--train-until",
+    default=None,
+    help="End of the normal period (aware ISO time; default: 7 days after the start).",
+)
+@click.option(
+    "--pressure-unit",
+    default=AUTO,
+    show_default=True,
+    type=click.Choice([AUTO, *PRESSURE_UNITS]),
+    help="Unit of pressure values (auto: matched to the model's levels).",
+)
+@click.option(
+    "--flow-unit",
+    default=AUTO,
+    show_default=True,
+    type=click.Choice([AUTO, *FLOW_UNITS]),
+    help="Unit of flow values (auto: matched to the model's levels).",
+)
+@click.option(
+    "--open-work-orders", is_flag=True, help="Open a maintenance item per leak in the store."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (a list of leaks).")
+@click.pass_obj
+def leaks(
+    obj: CliContext,
+    network_file: str,
+    telemetry_file: str,
+    train_until: str | None,
+    pressure_unit: str,
+    flow_unit: str,
+    open_work_orders: bool,
+    as_json: bool,
+) -> None:
+    """Detect and locate leaks in pressure/flow telemetry (sensors pressure:<node>, flow:<link>)."""
+    from water.service import leaks_from_files, open_leak_work_orders
+
+    report = leaks_from_files(
+        network_file,
+        telemetry_file,
+        train_until=train_until,
+        pressure_unit=pressure_unit,
+        flow_unit=flow_unit,
+    )
+    if open_work_orders:
+        from core.db.engine import make_engine
+
+        open_leak_work_orders(make_engine(obj.settings), report)
+    if as_json:
+        click.echo(json.dumps([d.as_json() for d in report.detections]))
+        return
+    click.echo(f"training until {report.train_until.isoformat()}, {len(report.detections)} leak(s)")
+    for d in report.detections:
+        click.echo(
+            f"{d.start.isoformat()} {d.kind.value:9s} node {d.location} pipe {d.pipe or '-'} "
+            f"{d.estimated_flow_m3_per_h:7.2f} m3/h score {d.score:.1f} "
+            f"(area {len(d.confidence_nodes)} nodes, {d.confidence_radius_m:.0f} m)"
+        )
+
+
+@water.command("flats")
+@click.option("--start", required=True, help="Aware ISO time, e.g. 2026-01-01T00:00+01:00.")
+@click.option("--end", required=True, help="Aware ISO time (excluded).")
+@click.option("--meter", "meters", type=int, multiple=True, help="Only these meter ids.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (a list of alerts).")
+@click.pass_obj
+def flats(obj: CliContext, start: str, end: str, meters: tuple[int, ...], as_json: bool) -> None:
+    """Leaks in flats from customer water meters: continuous flow and sudden jumps."""
+    from core.db.engine import make_engine
+    from water.service import flat_leak_alerts
+
+    alerts = flat_leak_alerts(make_engine(obj.settings), start, end, meter_ids=list(meters) or None)
+    if as_json:
+        click.echo(json.dumps([a.as_json() for a in alerts]))
+        return
+    for a in alerts:
+        click.echo(
+            f"meter {a.meter_id}: {a.kind.value} from {a.start.isoformat()} for {a.hours} h, "
+            f"{a.flow_l_per_h:.1f} L/h{' (ongoing)' if a.ongoing else ''}"
+        )
+
+
+@water.command("balance")
+@click.option(
+    "--inflow",
+    "inflow_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV timestamp,inflow_m3.",
+)
+@click.option(
+    "--customers",
+    "customers_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV timestamp,meter,consumption_m3.",
+)
+@click.option("--start", required=True, help="Aware ISO time.")
+@click.option("--end", required=True, help="Aware ISO time (excluded).")
+@click.option(
+    "--properties", type=int, default=0, show_default=True, help="Connected properties (night use)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def balance(
+    inflow_file: str, customers_file: str, start: str, end: str, properties: int, as_json: bool
+) -> None:
+    """IWA water balance and minimum night flow of a DMA."""
+    from water.service import balance_from_files
+
+    result, night = balance_from_files(
+        inflow_file, customers_file, start=start, end=end, properties=properties
+    )
+    doc = {
+        "balance": {k: round(v, 3) for k, v in result.as_dict().items()},
+        "night_flow": {
+            "floor_m3_per_h": round(night.floor_m3_per_h, 3),
+            "trend_m3_per_h_per_day": round(night.trend_m3_per_h_per_day, 4),
+            "leakage_m3_per_day": round(night.leakage_m3_per_day, 2),
+        },
+    }
+    if as_json:
+        click.echo(json.dumps(doc))
+        return
+    for section, values in doc.items():
+        click.echo(section + ": " + ", ".join(f"{k}={v}" for k, v in values.items()))
