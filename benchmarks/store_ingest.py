@@ -30,11 +30,11 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.db.engine import make_engine  # noqa: E402
-from core.db.migrate import upgrade  # noqa: E402
-from core.settings import Settings  # noqa: E402
-from core.timeseries import write_readings  # noqa: E402
-from tests.factories import add_meters  # noqa: E402
+from core.db.engine import make_engine
+from core.db.migrate import upgrade
+from core.settings import Settings
+from core.timeseries import write_readings
+from tests.factories import add_meters
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -59,8 +59,14 @@ def prepared_rows(frame: pd.DataFrame, sqlite: bool) -> list[tuple]:
         stamps = list(pd.DatetimeIndex(frame["ts"]).to_pydatetime())
     n = len(frame)
     return list(
-        zip(frame["meter_id"].tolist(), stamps, frame["value"].tolist(), [0] * n, [None] * n,
-            strict=True)
+        zip(
+            frame["meter_id"].tolist(),
+            stamps,
+            frame["value"].tolist(),
+            [0] * n,
+            [None] * n,
+            strict=True,
+        )
     )
 
 
@@ -109,7 +115,9 @@ def bench(engine: Engine, label: str, rows: int, repeat: int) -> dict[str, float
         t_base.append(timed(lambda: baseline(engine, prepared)))
         truncate(engine)
         t_ours.append(timed(lambda: write_readings(engine, frame)))
-        t_rewrite.append(timed(lambda: write_readings(engine, frame.assign(value=frame["value"] + 1))))
+        t_rewrite.append(
+            timed(lambda: write_readings(engine, frame.assign(value=frame["value"] + 1)))
+        )
     n = len(frame)
     base_rps = n / statistics.median(t_base)
     ours_rps = n / statistics.median(t_ours)

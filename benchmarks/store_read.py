@@ -20,11 +20,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.db.engine import make_engine  # noqa: E402
-from core.db.migrate import upgrade  # noqa: E402
-from core.settings import Settings  # noqa: E402
-from core.timeseries import read_series, write_readings  # noqa: E402
-from tests.factories import add_meters  # noqa: E402
+from core.db.engine import make_engine
+from core.db.migrate import upgrade
+from core.settings import Settings
+from core.timeseries import read_series, write_readings
+from tests.factories import add_meters
 
 YEAR_START = pd.Timestamp("2025-01-01").tz_localize("Europe/Warsaw")
 YEAR_END = pd.Timestamp("2026-01-01").tz_localize("Europe/Warsaw")
@@ -81,7 +81,9 @@ def main() -> int:
         small, small_meter = build(f"{tmp}/small.db", 1, 0)
         t_big = time_reads(big, big_meter, args.repeat)
         t_small = time_reads(small, small_meter, args.repeat)
-    print(f"SQLite: one meter, one year of 15-minute readings (35,040 rows), {args.meters:,} meters")
+    print(
+        f"SQLite: one meter, one year of 15-minute readings (35,040 rows), {args.meters:,} meters"
+    )
     for res in ("raw", "day"):
         print(
             f"  {res:4s} read: {t_big[res] * 1000:8.1f} ms   baseline (1 meter in store) "

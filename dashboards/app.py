@@ -72,9 +72,9 @@ def create_app(
     )
     limiter.init_app(app)
 
-    from dashboards.views import api, auth, operator, portal
+    from dashboards.views import api, auth, open_data, operator, portal
 
-    for blueprint in (auth.bp, portal.bp, operator.bp, api.bp):
+    for blueprint in (auth.bp, portal.bp, operator.bp, api.bp, open_data.bp):
         app.register_blueprint(blueprint)
     app.before_request(security.load_user)
     specs = dash_registry.registered_specs() if dash_apps is None else dash_apps

@@ -23,6 +23,45 @@ def _responses(ok: str, *codes: int) -> dict[str, Any]:
     return out
 
 
+OPEN_DATA_PATHS: dict[str, Any] = {
+    "/open-data/consumption": {
+        "get": {
+            "summary": "Open data: consumption per district, month and medium (public)",
+            "description": "Main meters of premises, summed per district, Europe/Warsaw "
+            "calendar month and medium (electricity and heat in kWh, water and gas in m3). "
+            "A group of fewer than 10 premises is never returned; suppressed_groups counts "
+            "them. Licence CC BY 4.0.",
+            "security": [],
+            "parameters": [
+                {
+                    "name": "format",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"},
+                }
+            ],
+            "responses": {
+                **_responses(
+                    "rows: district, month, medium, unit, n_premises, total, per_premise", 400
+                ),
+                "200": {
+                    "description": "rows (JSON) or the same columns as CSV",
+                    "content": {"application/json": {}, "text/csv": {}},
+                },
+            },
+        }
+    },
+    "/open-data/indicators": {
+        "get": {
+            "summary": "Open data: ISO 37120 indicators with definitions (public)",
+            "description": "code, name, definition, unit, value (null = not available), "
+            "period and note for each indicator.",
+            "security": [],
+            "responses": _responses("indicators"),
+        }
+    },
+}
+
+
 def openapi_document() -> dict[str, Any]:
     """The API description (served at /api/v1/openapi.json)."""
     return {
@@ -124,5 +163,6 @@ def openapi_document() -> dict[str, Any]:
                     "responses": _responses("notices", 401),
                 }
             },
+            **OPEN_DATA_PATHS,
         },
     }

@@ -5,4 +5,4 @@ Example (issue 8): add ``dashboards/dash_apps/ops.py`` with
 ``"ops"`` in REGISTRY.
 """
 
-REGISTRY: tuple[str, ...] = ()
+REGISTRY: tuple[str, ...] = ("ops",)

@@ -24,8 +24,9 @@ def _cumulative_meters(engine: Engine) -> int:
 
 
 def test_devices_file_feeds_register_meters_of_the_region(engine: Engine, tmp_path: Path) -> None:
-    generate_region(engine, TimeSeriesStore(engine), premises=50, days=1, seed=3,
-                    start=dt.date(2026, 2, 2))
+    generate_region(
+        engine, TimeSeriesStore(engine), premises=50, days=1, seed=3, start=dt.date(2026, 2, 2)
+    )
     path = build_field(engine, tmp_path / "devices.yaml", devices=12, endpoints=2)
 
     devices = load_devices(path)
