@@ -57,8 +57,22 @@ def check_stock(
     ]
 
 
+class _FuelStockState:
+    """Carries a fuel store's stock (``stock`` / ``init_stock``) between rolling windows."""
+
+    stock: Any
+    init_stock: Any
+
+    def state_after(self, k: int) -> State:
+        return {**super().state_after(k), "stock": float(self.stock[k].value or 0.0)}  # type: ignore[misc]
+
+    def set_state(self, state: State) -> None:
+        super().set_state(state)  # type: ignore[misc]
+        self.init_stock.set_value(state["stock"])
+
+
 @register
-class WteChpBlock(ChpBlock):
+class WteChpBlock(_FuelStockState, ChpBlock):
     """Waste-to-energy CHP: burns ``burn_t_per_h`` from the bunker; per-tonne outputs."""
 
     unit_types = (UnitType.WTE_CHP,)
@@ -117,13 +131,6 @@ class WteChpBlock(ChpBlock):
     def initial_state(self) -> State:
         return {**super().initial_state(), "stock": self.cfg.bunker.initial_t}
 
-    def state_after(self, k: int) -> State:
-        return {**super().state_after(k), "stock": float(self.stock[k].value or 0.0)}
-
-    def set_state(self, state: State) -> None:
-        super().set_state(state)
-        self.init_stock.set_value(state["stock"])
-
     def limitation(
         self, carrier: Carrier, t: int, schedule: Schedule, data: dict[str, np.ndarray]
     ) -> str | None:
@@ -136,7 +143,7 @@ class WteChpBlock(ChpBlock):
 
 
 @register
-class BiogasChpBlock(ChpBlock):
+class BiogasChpBlock(_FuelStockState, ChpBlock):
     """Sewage-sludge biogas CHP: burns ``biogas_m3_per_h`` from the holder; surplus is flared."""
 
     unit_types = (UnitType.BIOGAS_CHP,)
@@ -196,13 +203,6 @@ class BiogasChpBlock(ChpBlock):
 
     def initial_state(self) -> State:
         return {**super().initial_state(), "stock": self.cfg.holder.initial_m3}
-
-    def state_after(self, k: int) -> State:
-        return {**super().state_after(k), "stock": float(self.stock[k].value or 0.0)}
-
-    def set_state(self, state: State) -> None:
-        super().set_state(state)
-        self.init_stock.set_value(state["stock"])
 
     def limitation(
         self, carrier: Carrier, t: int, schedule: Schedule, data: dict[str, np.ndarray]
