@@ -26,11 +26,14 @@ from forecasting.exceptions import ForecastInputError, ForecastWarning
 from forecasting.horizon import split_history
 from forecasting.metrics import score, seasonal_naive_scale
 from forecasting.model import SeriesLevel, SeriesRunStatus, quantile_column
+from forecasting.models import Forecast, ForecastAccuracy, ForecastSeries
 from forecasting.pipeline import forecast_series
 from forecasting.prepare import PreparedSeries
 from forecasting.store_io import (
+    RESOLUTION_OF_STEP,
     PastForecast,
     finish_run,
+    latest_forecasts,
     load_meters,
     pending_evaluations,
     read_meter_matrix,
@@ -325,4 +328,113 @@ def run_forecasts(
         n_failed=n_failed,
         n_scored=sum(len(o.accuracy) for o in outcomes),
         outcomes=outcomes,
+    )
+
+
+@dataclass(frozen=True)
+class StoredSeries:
+    """A catalogued series that has at least one stored forecast."""
+
+    key: str
+    unit: str
+    step_s: int
+    n_meters: int
+
+
+@dataclass(frozen=True)
+class ForecastVsActuals:
+    """The latest stored forecast of a series, its actuals and the scores of past forecasts.
+
+    Attributes:
+        forecast: target_ts (UTC), yhat (median), yhat_lower, yhat_upper.
+        actuals: the summed series read from the store (UTC index), over ``history_h`` before
+            the issue time and the forecast's horizon (NaN where incomplete).
+        accuracy: issued_at, model, n_points, mae, mase, coverage (oldest first).
+    """
+
+    series: StoredSeries
+    issued_at: pd.Timestamp
+    model: str
+    forecast: pd.DataFrame
+    actuals: pd.Series
+    accuracy: pd.DataFrame
+
+
+ACCURACY_COLUMNS = ("issued_at", "model", "n_points", "mae", "mase", "coverage")
+
+
+def stored_series(engine: Engine) -> list[StoredSeries]:
+    """The series with a stored forecast, ordered by key."""
+    stmt = (
+        select(
+            ForecastSeries.series_key,
+            ForecastSeries.unit,
+            ForecastSeries.step_s,
+            ForecastSeries.n_meters,
+        )
+        .where(select(Forecast.series_id).where(Forecast.series_id == ForecastSeries.id).exists())
+        .order_by(ForecastSeries.series_key)
+    )
+    with engine.connect() as conn:
+        return [StoredSeries(str(k), str(u), int(s), int(n)) for k, u, s, n in conn.execute(stmt)]
+
+
+def forecast_accuracy(engine: Engine, series_key: str) -> pd.DataFrame:
+    """The scores (MAE, MASE, interval coverage) of a series' past forecasts, oldest first."""
+    stmt = (
+        select(
+            ForecastAccuracy.issued_at,
+            ForecastAccuracy.model,
+            ForecastAccuracy.n_points,
+            ForecastAccuracy.mae,
+            ForecastAccuracy.mase,
+            ForecastAccuracy.coverage,
+        )
+        .join(ForecastSeries, ForecastSeries.id == ForecastAccuracy.series_id)
+        .where(ForecastSeries.series_key == series_key)
+        .order_by(ForecastAccuracy.issued_at)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=list(ACCURACY_COLUMNS))
+    if not frame.empty:
+        frame["issued_at"] = pd.DatetimeIndex(frame["issued_at"]).tz_convert("UTC")
+    return frame
+
+
+def forecast_vs_actuals(
+    engine: Engine, series_key: str, history_h: float = 48.0
+) -> ForecastVsActuals | None:
+    """The latest forecast of ``series_key`` with its actuals and accuracy; None without one."""
+    series = next((s for s in stored_series(engine) if s.key == series_key), None)
+    if series is None:
+        return None
+    forecast = latest_forecasts(engine, series_key)
+    if forecast.empty:
+        return None
+    forecast["target_ts"] = pd.DatetimeIndex(forecast["target_ts"]).tz_convert("UTC")
+    issued_at = pd.Timestamp(forecast["issued_at"].iloc[0]).tz_convert("UTC")
+    model = str(forecast["model"].iloc[0])
+    start = issued_at - pd.Timedelta(hours=history_h)
+    end = forecast["target_ts"].max() + pd.Timedelta(seconds=series.step_s)
+    spec = next(
+        (
+            s
+            for s in build_catalogue(load_meters(engine), step_s=series.step_s)
+            if s.key == series_key
+        ),
+        None,
+    )
+    if spec is None or series.step_s not in RESOLUTION_OF_STEP:
+        actuals = pd.Series(dtype=float, index=pd.DatetimeIndex([], tz="UTC"))
+    else:
+        values, complete = read_meter_matrix(engine, spec.meter_ids, start, end, series.step_s)
+        actuals = total_of(values, complete, spec.meter_ids)
+    return ForecastVsActuals(
+        series=series,
+        issued_at=issued_at,
+        model=model,
+        forecast=forecast[["target_ts", "yhat", "yhat_lower", "yhat_upper"]].reset_index(drop=True),
+        actuals=actuals.rename(series_key),
+        accuracy=forecast_accuracy(engine, series_key),
     )

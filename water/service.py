@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from core.db.engine import session_factory
 from core.db.models import Meter
-from core.enums import Medium, Resolution
+from core.enums import Medium, MeterKind, Resolution
 from core.maintenance.enums import Priority
 from core.maintenance.service import ItemView, open_item
 from core.timeseries import read_series
@@ -280,3 +280,80 @@ def balance_from_files(
     step_h = inflow.index.to_series().diff().median().total_seconds() / 3600.0
     rate = inflow[(inflow.index >= lo) & (inflow.index < hi)] / max(step_h, 1e-9)
     return balance, minimum_night_flow(rate, properties=properties)
+
+
+@dataclass(frozen=True)
+class NetworkLayout:
+    """A network model drawn from its own coordinates (no map tiles).
+
+    Attributes:
+        name: the model file's stem (the ``water:<name>/...`` of work-order assets).
+        nodes: name, kind (Junction, Tank, Reservoir), x, y.
+        links: name, kind (Pipe, Pump, Valve), start, end, x0, y0, x1, y1.
+    """
+
+    name: str
+    nodes: pd.DataFrame
+    links: pd.DataFrame
+
+
+def network_layout(path: str | Path) -> NetworkLayout:
+    """The nodes and links of an EPANET model with their coordinates.
+
+    Raises:
+        NetworkFileError: the file is missing or unreadable.
+    """
+    network = load_network(path)
+    wn = network.wn
+    nodes = pd.DataFrame(
+        [
+            (name, node.node_type, float(node.coordinates[0]), float(node.coordinates[1]))
+            for name, node in wn.nodes()
+        ],
+        columns=["name", "kind", "x", "y"],
+    )
+    at = nodes.set_index("name")
+    links = pd.DataFrame(
+        [
+            (name, link.link_type, link.start_node_name, link.end_node_name)
+            for name, link in wn.links()
+        ],
+        columns=["name", "kind", "start", "end"],
+    )
+    for end, suffix in (("start", "0"), ("end", "1")):
+        links[f"x{suffix}"] = at["x"].reindex(links[end]).to_numpy()
+        links[f"y{suffix}"] = at["y"].reindex(links[end]).to_numpy()
+    return NetworkLayout(name=Path(path).stem, nodes=nodes, links=links)
+
+
+@dataclass(frozen=True)
+class AssetElement:
+    """Where a water work order's asset sits in a network model: ``water:<network>/<kind>:<id>``."""
+
+    network: str
+    kind: str  # "pipe" or "node"
+    element: str
+
+
+def asset_element(asset: str) -> AssetElement | None:
+    """Parse a work-order asset such as ``water:Net3/pipe:P-12``; None when it names no element."""
+    if not asset.startswith("water:") or "/" not in asset:
+        return None
+    network, _, rest = asset.removeprefix("water:").partition("/")
+    kind, _, element = rest.partition(":")
+    if not network or kind not in ("pipe", "node") or not element:
+        return None
+    return AssetElement(network=network, kind=kind, element=element)
+
+
+def dma_inflow_meter_ids(engine: Engine) -> list[int]:
+    """The store's DMA inflow meters (water meters of kind ``network``), which the water
+    balance and night flow per DMA need."""
+    with session_factory(engine)() as session:
+        return list(
+            session.scalars(
+                select(Meter.id)
+                .where(Meter.medium == Medium.WATER, Meter.meter_kind == MeterKind.NETWORK)
+                .order_by(Meter.id)
+            )
+        )

@@ -6,4 +6,12 @@ so it may call services with ``kof().engine``) and, optionally, ``register(app)`
 callbacks; then its module name in ``VIEWS``.
 """
 
-VIEWS: tuple[str, ...] = ("overview", "metering", "cluster", "maintenance")
+VIEWS: tuple[str, ...] = (
+    "overview",
+    "metering",
+    "cluster",
+    "forecasts",
+    "maintenance",
+    "networks",
+    "notices",
+)

@@ -190,3 +190,136 @@ def storage_figure(schedules: pd.DataFrame) -> go.Figure:
     for col in cols:
         fig.add_scatter(x=index, y=schedules[col], mode="lines", name=col.split("-")[0])
     return fig
+
+
+def forecast_figure(forecast: pd.DataFrame, actuals: pd.Series, unit: str) -> go.Figure:
+    """The latest forecast (median and interval band) against the actuals.
+
+    Args:
+        forecast: target_ts, yhat, yhat_lower, yhat_upper (``forecasting.service``).
+        actuals: the series' stored values indexed by time (NaN where incomplete).
+        unit: the series' unit, for the axis.
+    """
+    title = f"Forecast vs actuals ({unit})"
+    observed = actuals.dropna()
+    if forecast.empty and observed.empty:
+        return _empty(title, "no forecast yet")
+    fig = go.Figure(layout={**_LAYOUT, "title": title, "yaxis_title": unit})
+    if not forecast.empty:
+        f = forecast.sort_values("target_ts")
+        fig.add_scatter(
+            x=f["target_ts"], y=f["yhat_upper"], mode="lines", line={"width": 0},
+            name="interval (upper)", showlegend=False, hoverinfo="skip",
+        )  # fmt: skip
+        fig.add_scatter(
+            x=f["target_ts"], y=f["yhat_lower"], mode="lines", line={"width": 0},
+            fill="tonexty", fillcolor="rgba(31,95,153,0.2)", name="forecast interval",
+        )  # fmt: skip
+        fig.add_scatter(
+            x=f["target_ts"], y=f["yhat"], mode="lines", name="forecast (median)",
+            line={"color": "#1f5f99", "dash": "dash"},
+        )  # fmt: skip
+    if not observed.empty:
+        fig.add_scatter(
+            x=observed.index, y=observed.to_numpy(), mode="lines", name="actual",
+            line={"color": "#222222"},
+        )  # fmt: skip
+    return fig
+
+
+def accuracy_figure(accuracy: pd.DataFrame) -> go.Figure:
+    """MAE (bars) and MASE (line, right axis) of past forecasts per issue time."""
+    title = "Accuracy of past forecasts"
+    if accuracy.empty:
+        return _empty(title, "no past forecast has been scored yet")
+    a = accuracy.sort_values("issued_at")
+    fig = go.Figure(
+        layout={
+            **_LAYOUT,
+            "title": title,
+            "yaxis": {"title": "MAE"},
+            "yaxis2": {"title": "MASE", "overlaying": "y", "side": "right", "rangemode": "tozero"},
+        }
+    )
+    fig.add_bar(x=a["issued_at"], y=a["mae"], name="MAE", marker_color="#1f5f99")
+    fig.add_scatter(
+        x=a["issued_at"], y=a["mase"], mode="lines+markers", name="MASE", yaxis="y2",
+        line={"color": "#c77c02"},
+    )  # fmt: skip
+    return fig
+
+
+NODE_COLOURS = {"Junction": "#7a8a99", "Tank": "#1f5f99", "Reservoir": "#2e9e4f"}
+
+
+def _segments(links: pd.DataFrame) -> tuple[list[float | None], list[float | None]]:
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for r in links.itertuples():
+        xs += [r.x0, r.x1, None]
+        ys += [r.y0, r.y1, None]
+    return xs, ys
+
+
+def network_figure(
+    nodes: pd.DataFrame, links: pd.DataFrame, highlights: list[tuple[str, str, str]]
+) -> go.Figure:
+    """A water network from its model's coordinates, with work orders' elements in red.
+
+    Args:
+        nodes: name, kind, x, y (``water.service.network_layout``).
+        links: name, kind, x0, y0, x1, y1.
+        highlights: (kind "pipe" or "node", element name, label) of open work orders.
+    """
+    title = "Network model with open water work orders"
+    if nodes.empty:
+        return _empty(title, "the model has no nodes")
+    fig = go.Figure(
+        layout={
+            **_LAYOUT,
+            "title": title,
+            "height": 560,
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False, "scaleanchor": "x"},
+            "hovermode": "closest",
+        }
+    )
+    xs, ys = _segments(links)
+    fig.add_scatter(
+        x=xs, y=ys, mode="lines", name="pipes, pumps, valves", line={"color": "#b8c4cf", "width": 1.5},
+        hoverinfo="skip",
+    )  # fmt: skip
+    for kind, part in nodes.groupby("kind"):
+        fig.add_scatter(
+            x=part["x"], y=part["y"], mode="markers", name=str(kind).lower() + "s",
+            marker={"color": NODE_COLOURS.get(str(kind), "#444"),
+                    "size": 5 if kind == "Junction" else 11,
+                    "symbol": "circle" if kind == "Junction" else "square"},
+            text=part["name"], hovertemplate="%{text}<extra></extra>",
+        )  # fmt: skip
+    pipes = {name: label for kind, name, label in highlights if kind == "pipe"}
+    hit_links = links[links["name"].isin(list(pipes))]
+    if not hit_links.empty:
+        xs, ys = _segments(hit_links)
+        fig.add_scatter(
+            x=xs, y=ys, mode="lines", name="work order (pipe)",
+            line={"color": "#b3261e", "width": 5}, hoverinfo="skip",
+        )  # fmt: skip
+    marks = [
+        (float(r.x0 + r.x1) / 2, float(r.y0 + r.y1) / 2, pipes[r.name])
+        for r in hit_links.itertuples()
+    ]
+    at = nodes.set_index("name")
+    marks += [
+        (float(at.at[name, "x"]), float(at.at[name, "y"]), label)
+        for kind, name, label in highlights
+        if kind == "node" and name in at.index
+    ]
+    if marks:
+        fig.add_scatter(
+            x=[m[0] for m in marks], y=[m[1] for m in marks], mode="markers",
+            name="open work order", text=[m[2] for m in marks],
+            marker={"color": "#b3261e", "size": 16, "symbol": "x"},
+            hovertemplate="%{text}<extra></extra>",
+        )  # fmt: skip
+    return fig

@@ -24,13 +24,15 @@ from metering.health import DeviceHealth, HealthState
 from metering.poller.sink import StoreSink
 from tests.dashboards.conftest import PASSWORD, make_app
 from tests.dashboards.test_browser import TIMEOUT_MS, browser, shots  # noqa: F401
+from tests.dashboards.test_ops_forecasts_notices import seed_forecast
+from tests.dashboards.test_ops_networks import net3_dir, seed_water_orders
 
 pytestmark = pytest.mark.slow
 OPERATOR = "dyspozytor@mcuk.kielce.pl"
 
 
 def _seed(engine: object) -> None:
-    """An operator, polled devices in three states and two maintenance items."""
+    """An operator, polled devices in three states, two maintenance items and a forecast."""
     accounts.create_user(engine, email=OPERATOR, password=PASSWORD, role=Role.OPERATOR)
     since = dt.datetime(2026, 2, 8, 6, 0, tzinfo=dt.UTC)
     health = [
@@ -64,6 +66,8 @@ def _seed(engine: object) -> None:
         title="Return temperature high at S7",
         evidence={"score": 4.2},
     )
+    seed_forecast(engine)
+    seed_water_orders(engine)
 
 
 @pytest.fixture
@@ -71,6 +75,7 @@ def server(portal_region_db: Path, tmp_path: Path) -> Iterator[str]:
     from waitress import create_server
 
     app = make_app(portal_region_db, tmp_path)
+    app.config["KOF_WATER_NETWORKS_DIR"] = str(net3_dir())
     _seed(app.extensions["kof"].engine)
     srv = create_server(app, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -156,6 +161,35 @@ def test_operator_opens_every_view_and_replans(
     _tab(page, "Maintenance")
     page.locator("#ops-maintenance-table").get_by_text("Night flow up 2.1 m3/h in DMA 3").wait_for()
     page.screenshot(path=str(shots / "ops-4-maintenance.png"), full_page=True)
+
+    # forecasts vs actuals: band, median and actuals; MAE bars and the MASE line
+    _tab(page, "Forecasts")
+    assert _drawn(page, "ops-forecast") == 4
+    assert _drawn(page, "ops-forecast-accuracy") == 2
+    assert page.locator("#ops-accuracy-table tbody tr").count() == 2
+    page.screenshot(path=str(shots / "ops-5-forecasts.png"), full_page=True)
+
+    # outage notices: none yet; a bad time gets a message; then one is published
+    _tab(page, "Outage notices")
+    page.get_by_text("No outage notices are published.").wait_for()
+    page.locator("#ops-notice-title").fill("Water off on Sienkiewicza street")
+    page.locator("#ops-notice-body").fill("Pipe works; a water tanker stands at number 12.")
+    page.locator("#ops-notice-starts_at").fill("next Tuesday")
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text(re.compile("Check the notice: starts_at")).wait_for()
+    page.locator("#ops-notice-starts_at").fill("2099-02-10 08:00")
+    page.locator("#ops-notice-ends_at").fill("2099-02-10 14:00")
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text(re.compile(r"Notice \d+ published")).wait_for()
+    page.locator("#ops-notices-table").get_by_text("Water off on Sienkiewicza street").wait_for()
+    page.screenshot(path=str(shots / "ops-6-notices.png"), full_page=True)
+
+    # networks: Net3 from its own coordinates with the open water work orders marked
+    _tab(page, "Networks")
+    assert _drawn(page, "ops-network") == 6  # links, 3 node kinds, the leaking pipe, marks
+    assert page.locator("#ops-network-orders tbody tr").count() == 3
+    page.get_by_text(re.compile("Water balance and night flow per DMA: not available")).wait_for()
+    page.screenshot(path=str(shots / "ops-7-networks.png"), full_page=True)
 
     assert problems == []
     context.close()

@@ -202,3 +202,50 @@ def test_job_runner_runs_one_job_of_a_kind_at_a_time() -> None:
     assert again.job_id == first.job_id  # the running one, not a second solve
     gate.set()
     _finished(runner, first.job_id)
+
+
+def _forecast_frame() -> pd.DataFrame:
+    yhat = np.linspace(100, 120, len(INDEX))
+    return pd.DataFrame(
+        {"target_ts": INDEX, "yhat": yhat, "yhat_lower": yhat - 5, "yhat_upper": yhat + 5}
+    )
+
+
+def test_forecast_figure_draws_band_median_and_actuals() -> None:
+    actuals = pd.Series(np.linspace(98, 125, len(INDEX)), index=INDEX)
+    actuals.iloc[-2:] = np.nan  # not in yet
+    fig = figures.forecast_figure(_forecast_frame(), actuals, "kWh")
+    names = [t.name for t in fig.data]
+    assert names == ["interval (upper)", "forecast interval", "forecast (median)", "actual"]
+    assert fig.data[1].fill == "tonexty"
+    assert list(fig.data[1].y) == list(_forecast_frame()["yhat_lower"])
+    assert len(fig.data[3].y) == len(INDEX) - 2
+    assert fig.layout.yaxis.title.text == "kWh"
+
+
+def test_forecast_figure_without_actuals_or_forecast() -> None:
+    empty_actuals = pd.Series(dtype=float, index=pd.DatetimeIndex([], tz="UTC"))
+    only_forecast = figures.forecast_figure(_forecast_frame(), empty_actuals, "m3")
+    assert [t.name for t in only_forecast.data][-1] == "forecast (median)"
+    none = figures.forecast_figure(_forecast_frame().iloc[0:0], empty_actuals, "m3")
+    assert len(none.data) == 0
+    assert none.layout.annotations[0].text == "no forecast yet"
+
+
+def test_accuracy_figure_has_mae_bars_and_mase_line() -> None:
+    accuracy = pd.DataFrame(
+        {
+            "issued_at": INDEX[:3],
+            "model": ["a", "b", "a"],
+            "n_points": [96, 96, 96],
+            "mae": [10.0, 12.0, None],
+            "mase": [0.8, 1.1, None],
+            "coverage": [0.8, 0.7, None],
+        }
+    )
+    fig = figures.accuracy_figure(accuracy)
+    assert [t.type for t in fig.data] == ["bar", "scatter"]
+    assert fig.data[1].yaxis == "y2"
+    assert list(fig.data[0].y[:2]) == [10.0, 12.0]
+    empty = figures.accuracy_figure(accuracy.iloc[0:0])
+    assert empty.layout.annotations[0].text == "no past forecast has been scored yet"

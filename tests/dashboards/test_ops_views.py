@@ -23,6 +23,9 @@ EMPTY_MESSAGES = {
     "metering": "No device has been polled yet",
     "cluster": "No cluster plan is stored yet",
     "maintenance": "The maintenance queue is empty.",
+    "forecasts": "No forecasts are stored yet",
+    "notices": "No outage notices are published.",
+    "networks": "No network model yet",
 }
 
 
