@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from energy_cluster.config_units import BoilerConfig
 from energy_cluster.enums import Carrier, CostCategory, UnitType
-from energy_cluster.units.base import Schedule, State, UnitBlock
+from energy_cluster.units.base import Schedule
 from energy_cluster.units.chp import add_gas_costs
-from energy_cluster.units.commitment import Commitment
+from energy_cluster.units.commitment import Commitment, CommittedBlock
 from energy_cluster.units.curves import add_fuel_curve, make_curve
 from energy_cluster.units.registry import register
 
 
 @register
-class BoilerBlock(UnitBlock):
+class BoilerBlock(CommittedBlock):
     """``q_th_mw`` between ``q_th_min_mw`` and ``q_th_max_mw`` per unit on; fuel from the curve."""
 
     unit_types = (UnitType.BOILER,)
@@ -74,19 +76,10 @@ class BoilerBlock(UnitBlock):
             ]
         return problems
 
-    def initial_state(self) -> State:
-        return {"uc": self.uc.initial_state()} if self.uc else {}
-
-    def state_after(self, k: int) -> State:
-        return {"uc": self.uc.state_after(k, self.q)} if self.uc else {}
-
-    def set_state(self, state: State) -> None:
-        if self.uc and "uc" in state:
-            self.uc.set_state(state["uc"])
+    def _uc_output(self) -> Any:
+        return self.q
 
     def limitation(
         self, carrier: Carrier, t: int, schedule: Schedule, data: dict[str, np.ndarray]
     ) -> str | None:
-        if self.uc is not None and self.uc.held_off(t, schedule):
-            return f"kept off by its minimum down time ({self.cfg.min_down_h:g} h)"
-        return None
+        return self.held_off_reason(t, schedule)

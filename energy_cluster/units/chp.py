@@ -22,8 +22,8 @@ import pyomo.environ as pyo
 
 from energy_cluster.config_units import GasChpConfig
 from energy_cluster.enums import Carrier, ChpMode, CostCategory, UnitType
-from energy_cluster.units.base import Schedule, State, UnitBlock
-from energy_cluster.units.commitment import Commitment
+from energy_cluster.units.base import Schedule, UnitBlock
+from energy_cluster.units.commitment import Commitment, CommittedBlock
 from energy_cluster.units.curves import FuelCurve, add_fuel_curve, make_curve
 from energy_cluster.units.registry import register
 
@@ -51,7 +51,7 @@ class ChpSpec:
     fuel_attr: str
 
 
-class ChpBlock(UnitBlock):
+class ChpBlock(CommittedBlock):
     """The region and fuel curve; subclasses provide ``spec`` and ``build_fuel``."""
 
     carriers_out = (Carrier.ELECTRICITY, Carrier.HEAT)
@@ -151,23 +151,13 @@ class ChpBlock(UnitBlock):
             )
         return problems
 
-    # ---- state --------------------------------------------------------------------------
-    def initial_state(self) -> State:
-        return {"uc": self.uc.initial_state()} if self.uc else {}
-
-    def state_after(self, k: int) -> State:
-        return {"uc": self.uc.state_after(k, self._x)} if self.uc else {}
-
-    def set_state(self, state: State) -> None:
-        if self.uc and "uc" in state:
-            self.uc.set_state(state["uc"])
+    def _uc_output(self) -> Any:
+        return self._x
 
     def limitation(
         self, carrier: Carrier, t: int, schedule: Schedule, data: dict[str, np.ndarray]
     ) -> str | None:
-        if self.uc is not None and self.uc.held_off(t, schedule):
-            return f"kept off by its minimum down time ({self.cfg.min_down_h:g} h)"
-        return None
+        return self.held_off_reason(t, schedule)
 
 
 @register

@@ -184,3 +184,32 @@ class Commitment:
             recent + older >= self.count - schedule["on"][t] - TOL
             and schedule["on"][t] < self.count - TOL
         )
+
+
+class CommittedBlock(UnitBlock):
+    """A unit block whose optional commitment ``uc`` carries its state between windows.
+
+    Subclasses set ``self.uc`` (a ``Commitment`` or None) in ``build`` and name the output
+    variable the ramp and up/down history follow in ``_uc_output``.
+    """
+
+    uc: Commitment | None
+
+    def _uc_output(self) -> Any:
+        raise NotImplementedError
+
+    def initial_state(self) -> State:
+        return {"uc": self.uc.initial_state()} if self.uc else {}
+
+    def state_after(self, k: int) -> State:
+        return {"uc": self.uc.state_after(k, self._uc_output())} if self.uc else {}
+
+    def set_state(self, state: State) -> None:
+        if self.uc and "uc" in state:
+            self.uc.set_state(state["uc"])
+
+    def held_off_reason(self, t: int, schedule: Schedule) -> str | None:
+        """Why the unit was off at step t, when its minimum down time kept it off."""
+        if self.uc is not None and self.uc.held_off(t, schedule):
+            return f"kept off by its minimum down time ({self.cfg.min_down_h:g} h)"  # type: ignore[attr-defined]
+        return None

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from energy_cluster.config_units import PowerToHeatConfig
 from energy_cluster.enums import Carrier, CostCategory, UnitType
-from energy_cluster.units.base import Schedule, State, UnitBlock
-from energy_cluster.units.commitment import Commitment
+from energy_cluster.units.base import Schedule
+from energy_cluster.units.commitment import Commitment, CommittedBlock
 from energy_cluster.units.registry import register
 
 
 @register
-class PowerToHeatBlock(UnitBlock):
+class PowerToHeatBlock(CommittedBlock):
     """Electricity in (``p_el_mw``), heat out (``q_th_mw``); COP constant or a series."""
 
     unit_types = (UnitType.HEAT_PUMP, UnitType.ELECTRIC_BOILER)
@@ -63,12 +65,5 @@ class PowerToHeatBlock(UnitBlock):
             problems += [f"{self.name}: on below its minimum load at step {t}" for t in low[:3]]
         return problems
 
-    def initial_state(self) -> State:
-        return {"uc": self.uc.initial_state()} if self.uc else {}
-
-    def state_after(self, k: int) -> State:
-        return {"uc": self.uc.state_after(k, self.p)} if self.uc else {}
-
-    def set_state(self, state: State) -> None:
-        if self.uc and "uc" in state:
-            self.uc.set_state(state["uc"])
+    def _uc_output(self) -> Any:
+        return self.p
