@@ -33,7 +33,7 @@ from core.accounts.models import (
     PasswordResetToken,
     User,
 )
-from core.accounts.service import LIVE_STATUSES, add_event, utcnow
+from core.accounts.rows import LIVE_STATUSES, add_event, utcnow
 from core.db.engine import session_factory, session_scope
 from core.exceptions import InputError
 

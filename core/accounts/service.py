@@ -1,4 +1,6 @@
-"""Account use cases: register, activate, log in, reset the password, resolve a session.
+"""Account use cases: register, activate, log in, resolve a session, create accounts.
+
+Password reset lives in ``core.accounts.password_reset`` and is re-exported here.
 
 Every function takes the store's engine and typed values and returns value objects from
 ``core.accounts.model``; ``now`` can be given for tests (default: the current UTC time).
@@ -21,10 +23,9 @@ from core.accounts.exceptions import (
     InvalidCredentialsError,
     LoginThrottledError,
     RegistrationError,
-    ResetTokenError,
     SessionInvalidError,
 )
-from core.accounts.model import LoginPolicy, Registration, ResetRequest, UserView
+from core.accounts.model import LoginPolicy, Registration, UserView
 from core.accounts.models import (
     AccountEvent,
     ActivationCode,
@@ -33,22 +34,35 @@ from core.accounts.models import (
     PasswordResetToken,
     User,
 )
+from core.accounts.password_reset import request_password_reset, reset_password
+from core.accounts.rows import LIVE_STATUSES, add_event, live_user_by_email, to_view, utcnow
 from core.db.engine import session_factory, session_scope
 from core.db.models import Customer, Meter, Premise
 from core.enums import PremiseKind
 from core.exceptions import InputError
 
+__all__ = [
+    "LIVE_STATUSES",
+    "activate",
+    "add_event",
+    "authenticate",
+    "create_user",
+    "get_user",
+    "record_logout",
+    "register",
+    "request_password_reset",
+    "reset_password",
+    "resolve_session",
+    "set_locale",
+    "to_view",
+    "utcnow",
+]
+
 logger = logging.getLogger(__name__)
 
 MAX_ACTIVATION_ATTEMPTS = 5
-LIVE_STATUSES = (AccountStatus.PENDING, AccountStatus.ACTIVE, AccountStatus.DISABLED)
 
 CodeDelivery = Callable[[Registration], None]
-ResetDelivery = Callable[[ResetRequest], None]
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def log_delivery(registration: Registration) -> None:
@@ -60,41 +74,6 @@ def log_delivery(registration: Registration) -> None:
         registration.activation_code,
         registration.expires_at.isoformat(timespec="minutes"),
     )
-
-
-def log_reset_delivery(request: ResetRequest) -> None:
-    """Demo delivery of a password reset token: the log (in production: an e-mail)."""
-    logger.warning(
-        "DEMO password reset token for account %d: %s (valid until %s)",
-        request.user_id,
-        request.token,
-        request.expires_at.isoformat(timespec="minutes"),
-    )
-
-
-def to_view(user: User) -> UserView:
-    return UserView(
-        id=user.id,
-        email=user.email,
-        role=user.role,
-        status=user.status,
-        premise_id=user.premise_id,
-        building_id=user.building_id,
-        locale=user.locale,
-        session_version=user.session_version,
-    )
-
-
-def add_event(
-    session: Session, user_id: int, kind: AccountEventKind, now: dt.datetime, detail: str = ""
-) -> None:
-    session.add(AccountEvent(user_id=user_id, kind=kind, ts=now, detail=detail or None))
-
-
-def _live_user_by_email(session: Session, email: str) -> User | None:
-    return session.scalars(
-        select(User).where(User.email == email, User.status.in_(LIVE_STATUSES))
-    ).one_or_none()
 
 
 def _find_premise(session: Session, customer_number: str, meter_serial: str) -> int | None:
@@ -167,7 +146,7 @@ def register(
                 )
             _remove_account_rows(session, holder.id)
         session.flush()
-        if _live_user_by_email(session, address) is not None:
+        if live_user_by_email(session, address) is not None:
             raise RegistrationError(
                 "this e-mail address cannot be used for a new account", reason="email_taken"
             )
@@ -214,7 +193,7 @@ def activate(engine: Engine, *, email: str, code: str, now: dt.datetime | None =
     except InputError as err:
         raise ActivationError("the activation code is not valid", reason="invalid") from err
     with session_scope(engine) as session:
-        user = _live_user_by_email(session, address)
+        user = live_user_by_email(session, address)
         record = None
         if user is not None and user.status is AccountStatus.PENDING:
             record = session.scalars(
@@ -300,7 +279,7 @@ def authenticate(
         _throttle(session, key, client, policy, now)
         try:
             address = sec.normalise_email(email)
-            user = _live_user_by_email(session, address)
+            user = live_user_by_email(session, address)
         except InputError:
             user = None
         ok = sec.verify_password(user.password_hash if user else None, password)
@@ -356,72 +335,6 @@ def record_logout(engine: Engine, user_id: int, now: dt.datetime | None = None) 
         add_event(session, user_id, AccountEventKind.LOGOUT, now or utcnow())
 
 
-def request_password_reset(
-    engine: Engine,
-    *,
-    email: str,
-    ttl: dt.timedelta = dt.timedelta(hours=1),
-    deliver: ResetDelivery = log_reset_delivery,
-    now: dt.datetime | None = None,
-) -> None:
-    """Send a reset token to an active account's address; unknown addresses get no answer.
-
-    The caller shows the same message in both cases, so the form does not reveal accounts.
-    """
-    now = now or utcnow()
-    try:
-        address = sec.normalise_email(email)
-    except InputError:
-        return
-    token = sec.new_token()
-    with session_scope(engine) as session:
-        user = _live_user_by_email(session, address)
-        if user is None or user.status is not AccountStatus.ACTIVE:
-            logger.info("password reset asked for an address without an active account")
-            return
-        session.add(
-            PasswordResetToken(user_id=user.id, token_hash=sec.digest(token), expires_at=now + ttl)
-        )
-        add_event(session, user.id, AccountEventKind.PASSWORD_RESET_REQUESTED, now)
-        request = ResetRequest(user.id, token, now + ttl)
-    deliver(request)
-
-
-def reset_password(
-    engine: Engine, *, token: str, new_password: str, now: dt.datetime | None = None
-) -> UserView:
-    """Set a new password with a reset token; every session of the account ends.
-
-    Raises:
-        ResetTokenError: ``invalid`` (unknown or already used) or ``expired``.
-        PasswordPolicyError: the new password is refused.
-    """
-    now = now or utcnow()
-    with session_scope(engine) as session:
-        record = session.scalars(
-            select(PasswordResetToken).where(PasswordResetToken.token_hash == sec.digest(token))
-        ).one_or_none()
-        if record is None or record.used_at is not None:
-            raise ResetTokenError("the reset link is not valid", reason="invalid")
-        if record.expires_at <= now:
-            raise ResetTokenError("the reset link has expired", reason="expired")
-        user = session.get(User, record.user_id)
-        if user is None or user.status is not AccountStatus.ACTIVE:
-            raise ResetTokenError("the reset link is not valid", reason="invalid")
-        sec.check_password_policy(new_password, user.email)
-        user.password_hash = sec.hash_password(new_password)
-        user.session_version += 1
-        session.execute(
-            update(PasswordResetToken)
-            .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-            .values(used_at=now)
-        )
-        add_event(session, user.id, AccountEventKind.PASSWORD_CHANGED, now, "reset")
-        view = to_view(user)
-    logger.info("password reset for account %d", view.id)
-    return view
-
-
 def create_user(
     engine: Engine,
     *,
@@ -446,7 +359,7 @@ def create_user(
     if role is Role.BUILDING_MANAGER and building_id is None:
         raise InputError("a building manager account needs a building", field="building_id")
     with session_scope(engine) as session:
-        if _live_user_by_email(session, address) is not None:
+        if live_user_by_email(session, address) is not None:
             raise InputError(f"{address} already has an account", field="email", value=address)
         user = User(
             email=address,
