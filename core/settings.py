@@ -67,6 +67,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the store: sqlite:///PATH or postgresql+psycopg://...",
     )
     var_dir: Path = Field(default=Path("var"), description="run-time files: store, logs, pids")
+    water_networks_dir: Path | None = Field(
+        default=None,
+        description="EPANET .inp models of the water networks (KOF_WATER_NETWORKS_DIR); "
+        "unset: <var_dir>/water/networks",
+    )
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
     write_chunk_rows: int = Field(

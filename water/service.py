@@ -1,4 +1,5 @@
-"""Use cases of the water package: leaks from telemetry files, work orders, flat alerts.
+"""Use cases of the water package: leaks from telemetry files, work orders, flat alerts, the
+water balance and night flows of the store's DMAs per month.
 
 These are the functions the CLI, the dashboards and the resident portal call.
 """
@@ -14,13 +15,19 @@ from sqlalchemy import Engine, select
 
 from core.db.engine import session_factory
 from core.db.models import Meter
-from core.enums import Medium, MeterKind, Resolution
+from core.enums import Medium, Resolution
 from core.maintenance.enums import Priority
 from core.maintenance.service import ItemView, open_item
 from core.timeseries import read_series
 from core.timeutil import require_aware
 from water.balance import WaterBalance, dma_balance
 from water.config import LeakDetectorSettings
+from water.dma_store import DmaMonth as DmaMonth
+from water.dma_store import StoreDma as StoreDma
+from water.dma_store import dma_month as dma_month
+from water.dma_store import dma_months as dma_months
+from water.dma_store import networks_dir as networks_dir
+from water.dma_store import store_dmas as store_dmas
 from water.epanet import model_sensor_means
 from water.exceptions import TelemetryError
 from water.flats import FlatAlert, flat_alerts
@@ -344,16 +351,3 @@ def asset_element(asset: str) -> AssetElement | None:
     if not network or kind not in ("pipe", "node") or not element:
         return None
     return AssetElement(network=network, kind=kind, element=element)
-
-
-def dma_inflow_meter_ids(engine: Engine) -> list[int]:
-    """The store's DMA inflow meters (water meters of kind ``network``), which the water
-    balance and night flow per DMA need."""
-    with session_factory(engine)() as session:
-        return list(
-            session.scalars(
-                select(Meter.id)
-                .where(Meter.medium == Medium.WATER, Meter.meter_kind == MeterKind.NETWORK)
-                .order_by(Meter.id)
-            )
-        )

@@ -226,3 +226,74 @@ GAS_COOKING_KWH_PER_YR = 700.0
 # Seasonal efficiency of gas boilers and water heaters on the gross calorific value
 # (assumption).
 GAS_BOILER_EFFICIENCY = 0.85
+
+# --- water network: district metered areas (DMAs) ---------------------------------------------
+# Each district is one DMA fed through a bulk inflow meter. The inflow is the IWA water balance
+# (Alegre et al., "Performance Indicators for Water Supply Services", IWA 2006; AWWA M36):
+# customers' true use + unbilled authorised use + apparent losses + real losses.
+#
+# Unbilled unmetered authorised use (mains flushing, fire fighting, the utility's own use):
+# 1.25 % of system input, and unauthorised use (theft, illegal connections): 0.25 % of system
+# input; the default values of the AWWA Free Water Audit Software (AWWA M36, "Water Audits and
+# Loss Control Programs", 4th ed., 2016). No Polish figure is published (REF §3, caveat 13).
+UNBILLED_UNMETERED_SHARE_OF_INPUT = 0.0125
+UNAUTHORISED_SHARE_OF_INPUT = 0.0025
+# Unbilled use happens by day (flushing crews, hydrants): 8:00-16:00 local, day-to-day spread
+# lognormal sigma 0.5 (assumption).
+UNBILLED_HOURS = (8, 16)
+UNBILLED_DAY_SIGMA = 0.5
+# Customer meters register less than passes them; 2 % is the planning value the water balance
+# uses (water/balance.py, assumption: no Polish figure); per meter 1-3 % (assumption).
+METER_UNDER_REGISTRATION_RANGE = (0.01, 0.03)
+# Real losses. Water lost from the networks of Poland's ~3,000 utilities: ~321 hm³ in 2019
+# (REF §3, portalkomunalny.pl, GUS). Service connections: ~5.9 million at the end of 2020, of
+# which 113.7 thousand were added in 2020 (GUS "Infrastruktura komunalna w 2020 r.", reported
+# by sozosfera.pl "Długość sieci wodociągowej w Polsce wzrosła"), so ~5.79 million in 2019:
+# 321e9 L / 5.79e6 / 365 ≈ 152 L per connection and day (derived). Taken as the real losses of
+# a network performing like the national average (apparent losses are modelled separately).
+GUS_WATER_LOST_2019_M3_PER_YR = 321e6
+GUS_CONNECTIONS_2019 = 5.9e6 - 113.7e3
+REAL_LOSSES_NATIONAL_L_PER_CONNECTION_DAY = (
+    GUS_WATER_LOST_2019_M3_PER_YR * 1000.0 / GUS_CONNECTIONS_2019 / 365.0
+)
+# Distribution mains per service connection (derived from the same GUS release, 2020): 313.4
+# thousand km for ~5.9 million connections nationally (53.1 m); cities 72.0 thousand km for the
+# 38 % of connections there (32.1 m); rural areas 241.4 thousand km for 62 % (66.0 m).
+MAINS_M_PER_CONNECTION_NATIONAL = 313.4e6 / 5.9e6
+MAINS_M_PER_CONNECTION_CITY = 72.0e6 / (0.38 * 5.9e6)
+MAINS_M_PER_CONNECTION_RURAL = 241.4e6 / (0.62 * 5.9e6)
+# Private pipe from the property boundary to the customer meter: 10 m per connection
+# (assumption).
+PRIVATE_PIPE_M_PER_CONNECTION = 10.0
+# Unavoidable annual real losses, UARL [L/day] = (18 Lm + 0.8 Nc + 25 Lp) × P, Lm mains km, Nc
+# connections, Lp private pipe km, P pressure m (Lambert, Brown, Takizawa & Weimer, "A review of
+# performance indicators for real losses from water supply systems", J. Water SRT - Aqua 48(6),
+# 1999). Its coefficients weight the network's parts: a DMA's real losses are the national
+# average per connection scaled by its UARL per connection over the national one (the same
+# infrastructure leakage index and pressure everywhere).
+UARL_L_PER_KM_MAINS_DAY_M = 18.0
+UARL_L_PER_CONNECTION_DAY_M = 0.8
+UARL_L_PER_KM_PRIVATE_DAY_M = 25.0
+# Pressure: the zone's night pressure 50 m (the UARL standard pressure; assumption), minus the
+# head loss to the zone, which grows with demand to the power 1.85 (Hazen-Williams) and reaches
+# 15 m at the period's peak hour (assumption).
+NIGHT_PRESSURE_M = 50.0
+PEAK_HEAD_LOSS_M = 15.0
+HEAD_LOSS_EXPONENT = 1.85
+# Leak flow varies with pressure to the power N1 (FAVAD): 1.5 for background leakage at joints
+# and fittings, 0.5 for a burst through a fixed orifice (Thornton, Sturm & Kunkel, "Water Loss
+# Control", 2nd ed., McGraw-Hill 2008, §10.6; May, "Pressure dependent leakage", World Water
+# and Environmental Engineering, 1994).
+BACKGROUND_LEAK_N1 = 1.5
+BURST_N1 = 0.5
+# Background leakage drifts as small leaks appear and are repaired: AR(1) with a 10-day time
+# constant and SD 5 % (assumption).
+BACKGROUND_DRIFT_TAU_H = 240.0
+BACKGROUND_DRIFT_SD = 0.05
+# One unreported burst on a service connection in the region: 1.6 m³/h at 50 m (the service
+# connection burst flow behind the UARL formula, Lambert et al. 1999), in a DMA drawn in
+# proportion to its connections, starting 40-70 % into the period (periods of 14 days or more)
+# and running to its end.
+BURST_FLOW_M3_PER_H_AT_50_M = 1.6
+BURST_START_SHARE = (0.4, 0.7)
+BURST_MIN_DAYS = 14

@@ -7,7 +7,10 @@
 2. hourly weather at Kielce-Suków (``weather.py``);
 3. readings, in batches of premises: electricity every 15 minutes, water, gas and heat every
    hour, rooftop PV every 15 minutes (``profiles_electricity.py``,
-   ``profiles_heat_water_gas.py``); then the building-level meters (DH substations, PV).
+   ``profiles_heat_water_gas.py``); then the building-level meters (DH substations, PV);
+4. one district metered area (DMA) per district: the hourly readings of its bulk inflow meter,
+   the district's customer meters plus unbilled use, apparent and real losses and one seeded
+   burst (``dma.py``).
 
 Sources. Every figure is in ``figures.py`` with its source: REFERENCE_FIGURES.md (GUS, URE,
 IMGW/Wikipedia climate of Kielce, pgie.pl irradiation, Gulkowski 2022 PV yield, the Polish
@@ -41,6 +44,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core.exceptions import InputError
+from core.region.dma import DmaAccumulator, DmaTruth, dma_inflows
 from core.region.drivers import RegionContext, build_context
 from core.region.layout import build_layout
 from core.region.persist import count_districts, store_layout
@@ -73,6 +77,7 @@ class RegionSummary:
         weather_rows: hourly weather rows stored.
         period_start_utc, period_end_utc: the period [start, end), UTC.
         elapsed_s: wall-clock time of the generation.
+        dmas: per district metered area, what went into its inflow (the balance's answer).
     """
 
     districts: int
@@ -84,6 +89,7 @@ class RegionSummary:
     period_start_utc: dt.datetime
     period_end_utc: dt.datetime
     elapsed_s: float
+    dmas: tuple[DmaTruth, ...] = ()
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:
@@ -194,7 +200,7 @@ def generate_region(
     meter_ids = store_layout(engine, layout)
     say(
         f"layout: {len(layout.districts)} districts, {len(layout.buildings)} buildings, "
-        f"{len(layout.premises)} premises, {len(layout.meters)} meters"
+        f"{len(layout.premises)} premises, {len(layout.all_meters)} meters"
     )
 
     ctx = build_context(start, days, weather_rng(seed))
@@ -207,8 +213,11 @@ def generate_region(
         batch_premises, max(1, MAX_BATCH_READINGS // (_READINGS_PER_PREMISE_DAY * days))
     )
     batches = _chunks(range(premises), per_batch)
+    dma_sums = DmaAccumulator(layout, ctx.grid_h.n_steps, seed)
     for n, batch in enumerate(batches, start=1):
-        readings += _write(store, _frame(premise_batch(index, batch, ctx, seed), meter_ids, ctx))
+        pairs = premise_batch(index, batch, ctx, seed)
+        dma_sums.add(pairs)
+        readings += _write(store, _frame(pairs, meter_ids, ctx))
         say(
             f"premises {batch[0] + 1}-{batch[-1] + 1} of {premises} (batch {n}/{len(batches)}): "
             f"{readings:,} readings"
@@ -219,18 +228,23 @@ def generate_region(
         if pairs:
             readings += _write(store, _frame(pairs, meter_ids, ctx))
     say(f"building meters ({len(with_meters)} buildings): {readings:,} readings in total")
+    inflows, dmas = dma_inflows(dma_sums, ctx, seed)
+    if inflows:
+        readings += _write(store, _frame(inflows, meter_ids, ctx))
+    say(f"DMA inflow meters ({len(inflows)} DMAs): {readings:,} readings in total")
 
     start_utc, end_utc = period_bounds(start, days)
     summary = RegionSummary(
         districts=len(layout.districts),
         buildings=len(layout.buildings),
         premises=len(layout.premises),
-        meters=len(layout.meters),
+        meters=len(layout.all_meters),
         readings=readings,
         weather_rows=weather_rows,
         period_start_utc=start_utc.to_pydatetime(),
         period_end_utc=end_utc.to_pydatetime(),
         elapsed_s=time.perf_counter() - began,
+        dmas=dmas,
     )
     logger.info(
         "generated region: %d premises, %d meters, %d readings in %.1f s",

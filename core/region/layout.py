@@ -15,6 +15,7 @@ import numpy as np
 from core.enums import BuildingType, HeatingSource, Medium, MeterKind, PremiseKind, Tariff
 from core.region import archetypes as arch
 from core.region import figures as fig
+from core.region.dma import plan_dmas
 from core.region.plans import (
     BuildingPlan,
     DistrictPlan,
@@ -318,7 +319,8 @@ def _meters(
 
 
 def build_layout(premises: int, seed: int, start: dt.date) -> RegionLayout:
-    """Draw the region's districts, buildings, premises, customers and meters.
+    """Draw the region's districts, buildings, premises, customers and meters, and one DMA
+    (with its inflow meter) per district.
 
     Args:
         premises: number of premises (points of supply) in the region.
@@ -368,4 +370,7 @@ def build_layout(premises: int, seed: int, start: dt.date) -> RegionLayout:
 
     districts = tuple(DistrictPlan(i, s.name, s.gmina, s.description) for i, s in enumerate(specs))
     meters = _meters(rng, builder.premises, builder.buildings, start)
-    return RegionLayout(districts, tuple(builder.buildings), tuple(builder.premises), tuple(meters))
+    dmas = plan_dmas(districts, builder.buildings, builder.premises, len(meters), start)
+    return RegionLayout(
+        districts, tuple(builder.buildings), tuple(builder.premises), tuple(meters), dmas
+    )

@@ -32,7 +32,7 @@ def store_layout(engine: Engine, layout: RegionLayout) -> list[int]:
     """Insert the layout in one transaction.
 
     Returns:
-        The database id of every meter, by its position in ``layout.meters``.
+        The database id of every meter of ``layout.all_meters``, by its ``index``.
     """
     with session_scope(engine) as session:
         district_ids = _insert(
@@ -95,7 +95,7 @@ def store_layout(engine: Engine, layout: RegionLayout) -> list[int]:
                     else building_ids[m.building_index],
                     "installed_at": m.installed_at,
                 }
-                for m in layout.meters
+                for m in layout.all_meters
             ],
         )
     logger.info(

@@ -95,7 +95,31 @@ class MeterPlan:
     premise_index: int | None
     building_index: int | None
     installed_at: dt.datetime
-    role: str  # electricity, water, gas, heat, pv
+    role: str  # electricity, water, gas, heat, pv, dma_inflow
+
+
+@dataclass(frozen=True)
+class DmaPlan:
+    """A district metered area: one district fed through one bulk inflow meter.
+
+    Attributes:
+        district_index: the district it covers (its premises' water meters are its customers).
+        meter: the inflow meter (water, kind network), at the building where its chamber is;
+            its ``index`` follows the premises' and buildings' meters.
+        premise_indices: the premises supplied.
+        connections: service connections (one per building).
+        mains_km: distribution mains in the area.
+        real_losses_m3_per_day: expected real losses at the zone's pressure.
+    """
+
+    index: int
+    district_index: int
+    name: str
+    meter: MeterPlan
+    premise_indices: tuple[int, ...]
+    connections: int
+    mains_km: float
+    real_losses_m3_per_day: float
 
 
 @dataclass(frozen=True)
@@ -106,3 +130,9 @@ class RegionLayout:
     buildings: tuple[BuildingPlan, ...]
     premises: tuple[PremisePlan, ...]
     meters: tuple[MeterPlan, ...]
+    dmas: tuple[DmaPlan, ...] = ()
+
+    @property
+    def all_meters(self) -> tuple[MeterPlan, ...]:
+        """The premises' and buildings' meters, then the DMA inflow meters (by ``index``)."""
+        return self.meters + tuple(d.meter for d in self.dmas)

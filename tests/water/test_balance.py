@@ -10,7 +10,7 @@ import pytest
 
 from core.cli_main import main
 from core.exceptions import InputError
-from water.balance import dma_balance, iwa_balance
+from water.balance import analyse_period, dma_balance, iwa_balance, month_bounds
 from water.nightflow import minimum_night_flow, theil_sen_slope
 
 VOLUME_TOL_M3 = 1e-6
@@ -128,3 +128,69 @@ def test_kof_water_balance_reads_two_csvs(tmp_path, capsys) -> None:
     (tmp_path / "bad.csv").write_text("timestamp,inflow_m3\n2026-02-02T00:00:00,1.0\n")
     assert main([*args[:2], "--inflow", str(tmp_path / "bad.csv"), *args[4:]]) == 2
     assert "line 2" in capsys.readouterr().err
+
+
+def test_unbilled_unmetered_use_as_a_share_of_input() -> None:
+    balance = iwa_balance(1000.0, 800.0, unbilled_unmetered_share_of_input=0.0125)
+    assert balance.unbilled_unmetered_m3 == pytest.approx(12.5)
+    assert balance.real_losses_m3 == pytest.approx(
+        iwa_balance(1000.0, 800.0, unbilled_unmetered_m3=12.5).real_losses_m3
+    )
+    with pytest.raises(InputError, match="not both"):
+        iwa_balance(
+            1000.0, 800.0, unbilled_unmetered_m3=1.0, unbilled_unmetered_share_of_input=0.01
+        )
+    with pytest.raises(InputError) as info:
+        iwa_balance(1000.0, 800.0, unbilled_unmetered_share_of_input=0.7)
+    assert info.value.field == "unbilled_unmetered_share_of_input"
+
+
+@pytest.mark.parametrize(
+    ("month", "start", "hours"),
+    [("2026-03", "2026-03-01T00:00+01:00", 743), ("2026-10", "2026-10-01T00:00+02:00", 745)],
+)
+def test_month_bounds_are_local_months_with_their_dst_hours(
+    month: str, start: str, hours: int
+) -> None:
+    lo, hi = month_bounds(month)
+    assert lo == pd.Timestamp(start)
+    assert (hi - lo) / pd.Timedelta(hours=1) == hours
+
+
+@pytest.mark.parametrize("bad", ["2026-13", "2026-00", "26-01", "2026/01", "", None, 202601])
+def test_a_malformed_month_is_refused_by_name(bad: object) -> None:
+    with pytest.raises(InputError, match="YYYY-MM") as info:
+        month_bounds(bad)
+    assert info.value.field == "month"
+
+
+def test_analyse_period_covers_the_readings_and_names_what_is_missing() -> None:
+    inflow, billed = _synthetic_dma(days=14, leak_m3_per_h=0.5)
+    start, end = month_bounds("2026-02")
+    customers = billed.sum(axis=1)
+    full = analyse_period(
+        inflow, customers, start, end, properties=40, customer_meters=40,
+        customer_readings=40 * len(inflow),
+    )  # fmt: skip
+    assert full.problem == ""
+    assert full.notes == ()
+    assert full.hours_in_period == 28 * 24
+    assert full.hours_covered == len(inflow)  # the DMA's data start on 2 February
+    assert full.covered_from == inflow.index[0]
+    assert full.balance.system_input_m3 == pytest.approx(inflow.sum())
+    assert full.balance.unbilled_unmetered_m3 == pytest.approx(0.0125 * inflow.sum())
+    assert full.night.leakage_m3_per_day > 0
+    gappy = analyse_period(
+        inflow.drop(inflow.index[30:33]), customers, start, end, properties=40,
+        customer_meters=40, customer_readings=40 * len(inflow) - 7,
+    )  # fmt: skip
+    assert gappy.balance is None
+    assert "3 intervals without a reading" in gappy.problem
+    assert gappy.night is not None
+    assert "miss 7 of" in gappy.notes[0]
+    nothing = analyse_period(
+        inflow.iloc[0:0], customers, start, end, properties=40, customer_meters=40,
+        customer_readings=0,
+    )  # fmt: skip
+    assert (nothing.balance, nothing.night) == (None, None)
+    assert nothing.problem == "no inflow readings in the period"
