@@ -1,7 +1,10 @@
-"""Tables of the energy cluster: plans, their KPIs, schedules and shortfalls (for the dashboards).
+"""Tables of the energy cluster: plans, their KPIs, schedules, shortfalls and network checks.
 
 Schedules are stored long (one row per unit, attribute and step) so a dashboard reads one unit's
-series with an index range scan, whatever units a scenario has.
+series with an index range scan, whatever units a scenario has. A plan made with the network
+check also keeps the AC power flow of its final iteration: a summary per step, the loading of
+every line and transformer and the voltage of every bus per step (pandapower element indices
+of the benchmark network), and what each iteration of the check found.
 """
 
 from __future__ import annotations
@@ -91,6 +94,72 @@ class ClusterShortfall(Base):
     energy_mwh: Mapped[float] = mapped_column(Float)
     max_mw: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
+
+
+class ClusterNetworkCheck(Base):
+    """The network check of a plan: network, limits, iterations and what is left violated."""
+
+    __tablename__ = "cluster_network_checks"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("cluster_plans.id", ondelete="CASCADE"), primary_key=True
+    )
+    network: Mapped[str] = mapped_column(String(40))
+    slack_bus: Mapped[int] = mapped_column(Integer)  # the external grid's bus (set, not checked)
+    v_min_pu: Mapped[float] = mapped_column(Float)
+    v_max_pu: Mapped[float] = mapped_column(Float)
+    max_loading_percent: Mapped[float] = mapped_column(Float)
+    violations_left: Mapped[int] = mapped_column(Integer)
+    # {"<pandapower bus index>": ["place", ...]}: the scenario's places at each bus.
+    places_json: Mapped[str] = mapped_column(Text)
+
+
+class ClusterNetworkIteration(Base):
+    """What one iteration of the network check found and did."""
+
+    __tablename__ = "cluster_network_iterations"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("cluster_plans.id", ondelete="CASCADE"), primary_key=True
+    )
+    iteration: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    violations: Mapped[int] = mapped_column(Integer)
+    max_line_loading_percent: Mapped[float] = mapped_column(Float)
+    max_trafo_loading_percent: Mapped[float] = mapped_column(Float)
+    v_min_pu: Mapped[float] = mapped_column(Float)
+    v_max_pu: Mapped[float] = mapped_column(Float)
+    cuts_added: Mapped[int] = mapped_column(Integer)
+    objective_pln: Mapped[float | None] = mapped_column(Float)
+
+
+class ClusterNetworkBranch(Base):
+    """Loading and active power of one line or transformer in one step of a checked plan."""
+
+    __tablename__ = "cluster_network_branches"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("cluster_plans.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # "line" or "trafo"
+    element: Mapped[int] = mapped_column(Integer, primary_key=True)  # pandapower index
+    ts: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
+    loading_percent: Mapped[float] = mapped_column(Float)
+    p_mw: Mapped[float] = mapped_column(Float)  # from side (line) or HV side (trafo)
+
+
+class ClusterNetworkBus(Base):
+    """The voltage of one bus in one step of a checked plan."""
+
+    __tablename__ = "cluster_network_buses"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("cluster_plans.id", ondelete="CASCADE"), primary_key=True
+    )
+    bus: Mapped[int] = mapped_column(Integer, primary_key=True)  # pandapower index
+    ts: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
+    vm_pu: Mapped[float] = mapped_column(Float)
 
 
 Index("ix_cluster_plans_scenario_created", ClusterPlan.scenario, ClusterPlan.created_at)

@@ -14,6 +14,7 @@ from energy_cluster.checks import verify_plan
 from energy_cluster.explain import Shortfall, find_shortfalls
 from energy_cluster.kpis import Kpis, compute_kpis
 from energy_cluster.model import ClusterModel
+from energy_cluster.network.outcome import NetworkOutcome
 from energy_cluster.solve import SolveResult
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class PlanResult:
         shortfalls: unserved demand and dumped energy, with reasons.
         violations: physical invariants that failed (empty for a sound plan).
         network: the network-check iterations, when one ran.
+        network_outcome: the final iteration's power flow per step and element, when one ran.
     """
 
     scenario: str
@@ -48,6 +50,7 @@ class PlanResult:
     shortfalls: list[Shortfall] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     network: list[Any] = field(default_factory=list)
+    network_outcome: NetworkOutcome | None = None
 
     def unit_schedules(self) -> dict[str, dict[str, list[float]]]:
         """Schedules grouped by unit: ``{unit: {attr: [value per step]}}``."""

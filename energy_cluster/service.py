@@ -57,7 +57,7 @@ def rolling_file(
 
 
 def store_plan(engine: Engine, scenario: Scenario, plan: PlanResult) -> int:
-    """Store a plan, its KPIs, schedules and shortfalls; returns the plan id."""
+    """Store a plan, its KPIs, schedules, shortfalls and network check; returns the plan id."""
     s = plan.solve
     record = PlanRecord(
         scenario=scenario.name,
@@ -76,6 +76,7 @@ def store_plan(engine: Engine, scenario: Scenario, plan: PlanResult) -> int:
         kpis=plan.kpis.as_dict() if plan.kpis else {},
         schedules=plan.schedules,
         shortfalls=plan.shortfalls,
+        network=plan.network_outcome,
     )
     return save_plan(engine, record)
 

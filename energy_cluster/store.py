@@ -23,6 +23,8 @@ from energy_cluster.models import (
     ClusterShortfall,
     PlanKind,
 )
+from energy_cluster.network.outcome import NetworkOutcome
+from energy_cluster.network_store import NETWORK_TABLES, add_network
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ CHUNK_ROWS = 20_000
 
 @dataclass(frozen=True)
 class PlanRecord:
-    """What a plan stores: its header, KPIs, schedules (columns ``unit-attr``) and shortfalls."""
+    """What a plan stores: header, KPIs, schedules (columns ``unit-attr``), shortfalls, network check."""
 
     scenario: str
     kind: PlanKind
@@ -49,6 +51,7 @@ class PlanRecord:
     kpis: dict[str, Any]
     schedules: pd.DataFrame
     shortfalls: list[Shortfall]
+    network: NetworkOutcome | None = None
 
 
 def flatten(values: dict[str, Any], prefix: str = "") -> dict[str, float | None]:
@@ -131,6 +134,8 @@ def save_plan(engine: Engine, record: PlanRecord) -> int:
                     rows = []
             if rows:
                 session.execute(insert(ClusterSchedule), rows)
+            if record.network is not None:
+                add_network(session, plan_id, record.network)
     except SQLAlchemyError as err:
         raise StoreError(
             f"could not store the plan of {record.scenario}: {err.__class__.__name__}: {err}"
@@ -199,6 +204,6 @@ def read_schedules(engine: Engine, plan_id: int, units: list[str] | None = None)
 def delete_plan(engine: Engine, plan_id: int) -> None:
     """Remove a plan and everything stored with it."""
     with write_transaction(engine) as conn:
-        for table in (ClusterSchedule, ClusterPlanKpi, ClusterShortfall):
+        for table in (*NETWORK_TABLES, ClusterSchedule, ClusterPlanKpi, ClusterShortfall):
             conn.execute(delete(table).where(table.plan_id == plan_id))
         conn.execute(delete(ClusterPlan).where(ClusterPlan.id == plan_id))

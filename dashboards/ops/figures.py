@@ -6,14 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.enums import Quality
+from dashboards.ops.figure_base import LAYOUT as _LAYOUT
+from dashboards.ops.figure_base import empty_figure as _empty
 
 Carrier = str  # "electricity" or "heat"
-_LAYOUT = {
-    "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
-    "height": 320,
-    "legend": {"orientation": "h", "y": -0.2},
-    "template": "plotly_white",
-}
 HEALTH_COLOURS = {"online": "#1b7f3b", "degraded": "#c77c02", "offline": "#b3261e"}
 QUALITY_COLOURS = {
     Quality.MEASURED.value: "#1f5f99",
@@ -21,14 +17,6 @@ QUALITY_COLOURS = {
     Quality.EDITED.value: "#7b3fa0",
     Quality.INVALID.value: "#b3261e",
 }
-
-
-def _empty(title: str, message: str) -> go.Figure:
-    fig = go.Figure(layout={**_LAYOUT, "title": title})
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
 
 def region_day_figure(profile: pd.DataFrame) -> go.Figure:

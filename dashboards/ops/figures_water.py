@@ -7,15 +7,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboards.ops.figure_base import LAYOUT
+from dashboards.ops.figure_base import empty_figure as _base_empty
 from water.balance import WaterBalance
 from water.nightflow import NightFlowAnalysis
 
-_LAYOUT = {
-    "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
-    "height": 340,
-    "legend": {"orientation": "h", "y": -0.2},
-    "template": "plotly_white",
-}
+_LAYOUT = {**LAYOUT, "height": 340}
+
+
+def _empty(title: str, message: str) -> go.Figure:
+    return _base_empty(title, message, height_px=340)
+
+
 # The IWA balance components, from revenue water to real losses, with their colours.
 BALANCE_PARTS: tuple[tuple[str, str, str], ...] = (
     ("billed_metered_m3", "billed metered", "#1f5f99"),
@@ -26,14 +29,6 @@ BALANCE_PARTS: tuple[tuple[str, str, str], ...] = (
     ("meter_under_registration_m3", "meter under-registration", "#e0a84a"),
     ("real_losses_m3", "real losses (leaks, bursts)", "#b3261e"),
 )
-
-
-def _empty(title: str, message: str) -> go.Figure:
-    fig = go.Figure(layout={**_LAYOUT, "title": title})
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
 
 def balance_rows(balance: WaterBalance) -> list[dict[str, str]]:

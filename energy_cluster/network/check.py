@@ -27,6 +27,7 @@ import pandas as pd
 from energy_cluster.enums import Carrier
 from energy_cluster.model import ClusterModel
 from energy_cluster.network.cigre import CigreNetwork, FlowResults
+from energy_cluster.network.outcome import IterationRecord, NetworkOutcome
 from energy_cluster.results import PlanResult, collect_plan
 from energy_cluster.solve import ClusterSolver
 
@@ -250,6 +251,7 @@ def resolve_network(
         iterations.append(record)
         logger.info("network check: %s", record)
         if last:
+            plan.network_outcome = outcome_of(check, flows, plan.index, iterations)
             if violations:
                 logger.warning(
                     "network check: %d violations left after %d iterations",
@@ -263,3 +265,43 @@ def resolve_network(
             break
     plan.network = iterations
     return plan
+
+
+def outcome_of(
+    check: NetworkCheck,
+    flows: FlowResults,
+    index: pd.DatetimeIndex,
+    iterations: list[NetworkIteration],
+) -> NetworkOutcome:
+    """The final power flow of the check on the plan's time index, for storing and showing."""
+
+    def on_index(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.sort_index().copy()
+        out.index = index[: len(out)]
+        out.columns = [int(c) for c in out.columns]
+        return out
+
+    return NetworkOutcome(
+        index=index[: len(flows.bus_vm_pu)],
+        line_loading_percent=on_index(flows.line_loading_percent),
+        trafo_loading_percent=on_index(flows.trafo_loading_percent),
+        line_p_mw=on_index(flows.line_p_mw),
+        trafo_p_mw=on_index(flows.trafo_p_mw),
+        bus_vm_pu=on_index(flows.bus_vm_pu),
+        limits=check.network.limits,
+        slack_bus=check.network.ext_bus,
+        places={bus: sorted(names) for bus, names in check.names_at.items()},
+        iterations=[
+            IterationRecord(
+                iteration=it.iteration,
+                violations=it.violations,
+                max_line_loading_percent=it.max_line_loading_percent,
+                max_trafo_loading_percent=it.max_trafo_loading_percent,
+                v_min_pu=it.v_min_pu,
+                v_max_pu=it.v_max_pu,
+                cuts_added=it.cuts_added,
+                objective_pln=it.objective_pln,
+            )
+            for it in iterations
+        ],
+    )

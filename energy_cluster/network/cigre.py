@@ -9,6 +9,8 @@ place. The grid connection is the benchmark's external grid (bus 0, 110 kV).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import warnings
 from collections.abc import Iterator, Mapping
@@ -21,6 +23,7 @@ import pandas as pd
 
 from energy_cluster.config import NetworkConfig, ScenarioConfig
 from energy_cluster.exceptions import NetworkCheckError, ScenarioError
+from energy_cluster.network.topology import Topology, topology_of
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +51,29 @@ def _quiet() -> Iterator[None]:
             lg.setLevel(level)
 
 
+def cigre_mv_net() -> Any:
+    """The CIGRE MV benchmark network (without DER), as pandapower builds it."""
+    with _quiet():
+        import pandapower.networks as pn
+
+        return pn.create_cigre_network_mv(with_der=False)
+
+
+@functools.lru_cache(maxsize=2)
+def _cigre_topology(use_geodata: bool) -> Topology:
+    return topology_of(cigre_mv_net(), use_geodata=use_geodata)
+
+
+def cigre_topology(*, use_geodata: bool = True) -> Topology:
+    """The benchmark's buses, lines and transformers with positions for a single-line diagram.
+
+    Building the net takes pandapower about a second, so the topology is built once per
+    process; each caller gets its own copy of the frames.
+    """
+    cached = _cigre_topology(use_geodata)
+    return dataclasses.replace(cached, buses=cached.buses.copy(), branches=cached.branches.copy())
+
+
 @dataclass(frozen=True)
 class FlowResults:
     """AC power-flow results per step (rows) and element (columns)."""
@@ -72,10 +98,7 @@ class CigreNetwork:
     """
 
     def __init__(self, config: ScenarioConfig):
-        with _quiet():
-            import pandapower.networks as pn
-
-            self.net = pn.create_cigre_network_mv(with_der=False)
+        self.net = cigre_mv_net()
         self.config = config
         self.limits: NetworkConfig = config.network or NetworkConfig()
         self.bus_of: dict[str, int] = {}
