@@ -1,11 +1,13 @@
-"""Consumption forecasting: a backtested model zoo, a combiner that never loses to seasonal
-naive, anomaly scores from residuals, and scheduled runs over the store fanned out on Dask.
+"""Consumption forecasting: a backtested model zoo, a combiner chosen to beat seasonal naive,
+anomaly scores from residuals, and scheduled runs over the store fanned out on Dask.
 
 Layers (see README.md in this folder):
 - values and contracts: ``model`` (History, Future, vocabularies), ``base`` (Forecaster),
   ``config`` (pydantic, extra="forbid"), ``exceptions``;
 - forecasters, chosen by name through ``registry``: ``baselines`` (seasonal naive daily and
-  weekly, climatology), ``gbm`` (LightGBM), ``prophet_adapter`` (Prophet, speed-tuned);
+  weekly, climatology), ``seasonal_profile`` (median or mean of recent days, weeks or days of
+  the same type), ``seasonal_ridge`` (day-type seasonal naive plus a shrunk linear correction),
+  ``gbm`` (LightGBM), ``prophet_adapter`` (Prophet, speed-tuned);
 - evaluation and choice: ``metrics``, ``backtest``, ``combiner``, ``pipeline``, ``anomaly``;
 - input: ``prepare`` (rows to a regular UTC grid), ``horizon`` (history and horizon), ``io``
   and ``files`` (CSV use cases); the store: ``catalogue``, ``store_io``, ``models`` (tables),

@@ -1,11 +1,24 @@
 """Pick or weight the models of a series from its backtest, never worse than seasonal naive.
 
-Candidates are scored by leave-one-fold-out cross-validation (the weights used on a fold are
-learnt from the other folds, so the score is honest): BEST takes the model with the lowest MASE,
-BLEND-k weights the k best models by inverse mean squared scaled error (k from
-``CombinerConfig.blend_sizes``). The candidate with the lowest cross-validated MASE wins,
-refitted on all folds. If it does not beat the better
-seasonal naive, that seasonal naive is used and a ``ForecastWarning`` says so.
+Candidates:
+
+- ENSEMBLE: equal weights over a fixed set of models (``CombinerConfig.ensembles``, and the
+  mean of every model that is not a seasonal naive). Nothing is learnt from the folds, so the
+  backtest score of an ensemble is honest as it is; an equal-weight mean of a few diverse
+  models is hard to beat with weights learnt from a handful of days (the "forecast
+  combination puzzle").
+- BEST (the model with the lowest MASE) and BLEND-k (the k best by inverse mean squared
+  scaled error), learnt from the folds.
+
+Every candidate is scored by leave-one-fold-out cross-validation (the weights used on a fold
+are learnt from the other folds). The best ensemble is taken unless a learnt candidate beats it
+by ``learned_margin``. If the choice is worse than the better seasonal naive by more than
+``fallback_tolerance`` over at least two folds, that seasonal naive is used and a
+``ForecastWarning`` says so.
+
+The backtest's honest figure of this procedure (``cross_validated_frames``) is nested: the
+forecast of each fold comes from the whole choice (candidate, weights, fallback) made on the
+other folds only.
 
 Quantiles of a blend are the weighted means of the members' quantiles (Vincentisation), with
 the interval widened or narrowed by one factor so that its backtest coverage is the nominal one.
@@ -25,13 +38,14 @@ import pandas as pd
 from forecasting.backtest import BacktestResult, Fold, pooled_metrics
 from forecasting.config import CombinerConfig
 from forecasting.exceptions import ForecastError, ForecastWarning
-from forecasting.metrics import Metrics
 from forecasting.model import quantile_column, sort_quantiles
 from forecasting.registry import SEASONAL_NAIVE_NAMES
 
 logger = logging.getLogger(__name__)
 
 _WIDTH_FACTORS = np.round(np.arange(0.5, 3.01, 0.05), 2)
+# One fold is one day of a day-ahead forecast: not enough to overrule the ensemble.
+_MIN_FALLBACK_FOLDS = 2
 
 
 class Strategy(StrEnum):
@@ -39,6 +53,7 @@ class Strategy(StrEnum):
 
     BEST = "best"
     BLEND = "blend"
+    ENSEMBLE = "ensemble"  # equal weights over a fixed set of models
     FALLBACK = "fallback"  # no model beat seasonal naive: the seasonal naive itself
 
 
@@ -115,32 +130,110 @@ def _scaled_errors(folds: Sequence[Fold], model: str) -> np.ndarray:
     )
 
 
-def _weights(
-    folds: Sequence[Fold], models: Sequence[str], strategy: Strategy, size: int
-) -> dict[str, float]:
-    mase = {m: float(np.nanmean(np.abs(_scaled_errors(folds, m)))) for m in models}
-    ranked = sorted(models, key=lambda m: (mase[m], m))
-    if strategy is Strategy.BEST:
-        return {ranked[0]: 1.0}
-    chosen = ranked[:size]
-    inverse = {
-        m: 1.0 / max(float(np.nanmean(_scaled_errors(folds, m) ** 2)), 1e-12) for m in chosen
-    }
-    total = sum(inverse.values())
-    return {m: v / total for m, v in inverse.items() if v / total > 1e-3}
+@dataclass(frozen=True)
+class Candidate:
+    """One way to combine: a fixed ensemble (``members``) or a learnt BEST / BLEND-k."""
+
+    strategy: Strategy
+    size: int = 1
+    members: tuple[str, ...] = ()
+
+    @property
+    def learnt(self) -> bool:
+        return self.strategy is not Strategy.ENSEMBLE
+
+    def weights(self, folds: Sequence[Fold], models: Sequence[str]) -> dict[str, float]:
+        """The weights (sum 1) on ``folds``; an ensemble ignores them."""
+        if self.strategy is Strategy.ENSEMBLE:
+            return {m: 1.0 / len(self.members) for m in self.members}
+        mase = {m: float(np.nanmean(np.abs(_scaled_errors(folds, m)))) for m in models}
+        ranked = sorted(models, key=lambda m: (np.nan_to_num(mase[m], nan=np.inf), m))
+        if self.strategy is Strategy.BEST:
+            return {ranked[0]: 1.0}
+        chosen = ranked[: self.size]
+        inverse = {
+            m: 1.0 / max(float(np.nanmean(_scaled_errors(folds, m) ** 2)), 1e-12) for m in chosen
+        }
+        total = sum(inverse.values())
+        return {m: v / total for m, v in inverse.items() if v / total > 1e-3}
 
 
-def _cross_validated(
-    result: BacktestResult, models: Sequence[str], strategy: Strategy, size: int
+def candidates(models: Sequence[str], config: CombinerConfig) -> list[Candidate]:
+    """The candidates for these models: ensembles first (in config order), then learnt ones."""
+    out: list[Candidate] = []
+    non_naive = tuple(m for m in models if m not in SEASONAL_NAIVE_NAMES)
+    sets = [tuple(s) for s in config.ensembles if s and all(m in models for m in s)]
+    for members in [*sets, non_naive] if non_naive and config.mean_of_all else sets:
+        candidate = Candidate(Strategy.ENSEMBLE, len(members), members)
+        if candidate not in out:
+            out.append(candidate)
+    out.append(Candidate(Strategy.BEST))
+    out += [Candidate(Strategy.BLEND, k) for k in config.blend_sizes if k <= len(models)]
+    return out
+
+
+def _mase(
+    folds: Sequence[Fold], frames: Sequence[pd.DataFrame], quantiles: Sequence[float]
+) -> float:
+    return pooled_metrics(folds, frames, quantiles).mase
+
+
+def _loo_frames(
+    folds: Sequence[Fold], models: Sequence[str], candidate: Candidate, quantiles: Sequence[float]
 ) -> list[pd.DataFrame]:
-    """Per fold, the combination learnt on the other folds applied to that fold."""
-    folds = result.folds
+    """Per fold, the candidate's weights learnt on the other folds applied to that fold."""
     frames = []
     for i, fold in enumerate(folds):
         others = [f for j, f in enumerate(folds) if j != i] or [fold]
-        weights = _weights(others, models, strategy, size)
-        frames.append(combine_frames(fold.forecasts, weights, result.quantiles))
+        frames.append(combine_frames(fold.forecasts, candidate.weights(others, models), quantiles))
     return frames
+
+
+@dataclass(frozen=True)
+class _Choice:
+    candidate: Candidate | None  # None: the reference seasonal naive
+    weights: dict[str, float]
+    cv_mase: float
+    reference: str
+    reference_mase: float
+    frames: list[pd.DataFrame]
+
+
+def _select(
+    folds: Sequence[Fold],
+    models: Sequence[str],
+    references: Sequence[str],
+    quantiles: Sequence[float],
+    config: CombinerConfig,
+) -> _Choice:
+    """The whole choice made on ``folds``: candidate, weights, or the seasonal naive."""
+    ref_mase = {m: _mase(folds, [f.forecasts[m] for f in folds], quantiles) for m in references}
+    reference = min(references, key=lambda m: (np.nan_to_num(ref_mase[m], nan=np.inf), m))
+    pool = candidates(models, config)
+    if len(folds) < 2:  # nothing to cross-validate a learnt candidate on: the first ensemble
+        pool = [c for c in pool if not c.learnt][:1] or pool[:1]
+    scored = []
+    for candidate in pool:
+        frames = _loo_frames(folds, models, candidate, quantiles)
+        scored.append(
+            (np.nan_to_num(_mase(folds, frames, quantiles), nan=np.inf), candidate, frames)
+        )
+    fixed = [c for c in scored if not c[1].learnt]
+    learnt = [c for c in scored if c[1].learnt]
+    best = min(fixed or learnt, key=lambda c: c[0])
+    if learnt and fixed:
+        best_learnt = min(learnt, key=lambda c: c[0])
+        if best_learnt[0] < (1.0 - config.learned_margin) * best[0]:
+            best = best_learnt
+    cv_mase, candidate, frames = best
+    weights = candidate.weights(folds, models)
+    worse = not cv_mase <= (1.0 + config.fallback_tolerance) * ref_mase[reference]
+    if worse and len(folds) >= _MIN_FALLBACK_FOLDS:
+        frames = [f.forecasts[reference] for f in folds]
+        return _Choice(
+            None, {reference: 1.0}, ref_mase[reference], reference, ref_mase[reference], frames
+        )
+    return _Choice(candidate, weights, float(cv_mase), reference, ref_mase[reference], frames)
 
 
 def _width_factor(result: BacktestResult, frames: Sequence[pd.DataFrame]) -> float:
@@ -177,60 +270,72 @@ def choose(result: BacktestResult, config: CombinerConfig | None = None) -> Comb
             f"skipped: {result.skipped}",
             model="seasonal_naive_daily",
         )
-    table: dict[str, Metrics] = {m: result.metrics(m) for m in models}
-    model_mase = {m: table[m].mase for m in models}
-    reference = min(references, key=lambda m: (np.nan_to_num(table[m].mase, nan=np.inf), m))
-    ref_mase = table[reference].mase
-    candidates = [(Strategy.BEST, 1)] + [
-        (Strategy.BLEND, k) for k in config.blend_sizes if k <= len(models)
-    ]
-    scores: dict[tuple[Strategy, int], tuple[float, list[pd.DataFrame]]] = {}
-    for strategy, size in candidates:
-        frames = _cross_validated(result, models, strategy, size)
-        mase = pooled_metrics(result.folds, frames, result.quantiles).mase
-        scores[(strategy, size)] = (mase, frames)
-    strategy, size = min(scores, key=lambda c: (np.nan_to_num(scores[c][0], nan=np.inf), c[1]))
-    cv_mase, frames = scores[(strategy, size)]
-    weights = _weights(result.folds, models, strategy, size)
-    beats = np.isfinite(cv_mase) and cv_mase < (1.0 - config.margin) * ref_mase
-    if not beats:
+    model_mase = {m: result.metrics(m).mase for m in models}
+    choice = _select(result.folds, models, references, result.quantiles, config)
+    width = _width_factor(result, choice.frames)
+    alone = next(iter(choice.weights)) if len(choice.weights) == 1 else None
+    if choice.candidate is None or alone in SEASONAL_NAIVE_NAMES:
+        reference = alone or choice.reference
         note = (
-            f"no combination beat {reference} in the backtest (cross-validated MASE "
-            f"{cv_mase:.3f} vs {ref_mase:.3f}); using {reference}"
+            f"no combination beat {choice.reference} in the backtest (cross-validated MASE "
+            f"{choice.cv_mase:.3f} vs {choice.reference_mase:.3f}, fallback tolerance "
+            f"{config.fallback_tolerance:.0%}); using {reference}"
         )
         warnings.warn(note, ForecastWarning, stacklevel=2)
-        ref_frames = [f.forecasts[reference] for f in result.folds]
         return Combination(
             weights={reference: 1.0},
             strategy=Strategy.FALLBACK,
             reference=reference,
-            cv_mase=ref_mase,
-            reference_mase=ref_mase,
-            width_factor=_width_factor(result, ref_frames),
+            cv_mase=model_mase[reference],
+            reference_mase=choice.reference_mase,
+            width_factor=width,
             note=note,
             model_mase=model_mase,
         )
-    note = f"{strategy.value}: cross-validated MASE {cv_mase:.3f} vs {reference} {ref_mase:.3f}"
+    candidate = choice.candidate
+    note = (
+        f"{candidate.strategy.value}: cross-validated MASE {choice.cv_mase:.3f} vs "
+        f"{choice.reference} {choice.reference_mase:.3f}"
+    )
+    if choice.cv_mase > choice.reference_mase:
+        note += (
+            f" (behind {choice.reference} on these folds but within the fallback tolerance "
+            f"{config.fallback_tolerance:.0%}: a few folds are a few days, and across series "
+            "the choice beats seasonal naive out of sample more often than switching does)"
+        )
     logger.info("%s", note)
     return Combination(
-        weights=weights,
-        strategy=strategy,
-        size=size,
-        reference=reference,
-        cv_mase=cv_mase,
-        reference_mase=ref_mase,
-        width_factor=_width_factor(result, frames),
+        weights=choice.weights,
+        strategy=candidate.strategy,
+        size=candidate.size,
+        reference=choice.reference,
+        cv_mase=choice.cv_mase,
+        reference_mase=choice.reference_mase,
+        width_factor=width,
         note=note,
         model_mase=model_mase,
     )
 
 
-def cross_validated_frames(result: BacktestResult, combination: Combination) -> list[pd.DataFrame]:
-    """The honest per-fold combined forecasts behind ``combination`` (for reporting)."""
-    if combination.strategy is Strategy.FALLBACK:
-        frames = [f.forecasts[combination.reference] for f in result.folds]
-    else:
-        frames = _cross_validated(result, result.models(), combination.strategy, combination.size)
+def cross_validated_frames(
+    result: BacktestResult, combination: Combination, config: CombinerConfig | None = None
+) -> list[pd.DataFrame]:
+    """The honest per-fold combined forecasts (for reporting), by nested cross-validation.
+
+    The forecast of each fold is the one the whole procedure (candidate, weights, fallback to
+    seasonal naive) chooses on the other folds; ``combination``'s interval calibration is kept.
+    """
+    models = result.models()
+    references = [m for m in SEASONAL_NAIVE_NAMES if m in models]
+    config = config or CombinerConfig()
+    frames = []
+    for i, fold in enumerate(result.folds):
+        others = [f for j, f in enumerate(result.folds) if j != i]
+        if not others:
+            frames.append(fold.forecasts[combination.reference])
+            continue
+        choice = _select(others, models, references, result.quantiles, config)
+        frames.append(combine_frames(fold.forecasts, choice.weights, result.quantiles))
     return [
         combine_frames({"c": fr}, {"c": 1.0}, result.quantiles, combination.width_factor)
         for fr in frames

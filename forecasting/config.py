@@ -89,17 +89,69 @@ class GbmConfig(_Config):
     heating_base_degc: float = 15.0
 
 
-class CombinerConfig(_Config):
-    """How the combiner picks or weights models from the backtest.
+class SeasonalProfileConfig(_Config):
+    """The same clock time averaged over recent days or weeks (``forecasting.seasonal_profile``).
 
     Attributes:
-        blend_sizes: the blends tried: inverse-MSE weights of the k best models, for each k.
-        margin: the chosen forecast must have a backtest MAE below ``(1 - margin)`` times the
-            best seasonal naive's, or the seasonal naive is used (with a warning).
+        daily_periods: numbers of recent days tried (1 is the daily seasonal naive).
+        weekly_periods: numbers of recent weeks tried (1 is the weekly seasonal naive).
+        day_type_periods: numbers of recent days of the target's day type tried.
+        holdout_days: the recent days on which the candidates are scored (by MAE).
     """
 
-    blend_sizes: tuple[int, ...] = (2, 3, 4)
-    margin: float = Field(default=0.0, ge=0, lt=1)
+    daily_periods: tuple[int, ...] = (1, 3, 5, 7, 14)
+    weekly_periods: tuple[int, ...] = (1, 2, 3, 4)
+    day_type_periods: tuple[int, ...] = (1, 2, 3, 5)
+    holdout_days: float = Field(default=14.0, gt=0)
+
+
+class SeasonalRidgeConfig(_Config):
+    """Seasonal naive plus a ridge-shrunk linear model of its error (``forecasting.seasonal_ridge``).
+
+    Attributes:
+        alphas: ridge strengths tried (times the number of rows, on unit-scaled features); the
+            one with the lowest MAE on the held-out tail wins, "no correction" included.
+        holdout_days: the recent tail held out to choose the strength and measure residuals.
+        anomaly_timescales_h: decay times of the origin's recent error over the lead.
+        l1_iterations: iteratively reweighted solves that turn the squared loss toward the
+            absolute loss (0: plain ridge).
+        heating_base_degc: base of the heating degree-hours of a temperature regressor.
+    """
+
+    alphas: tuple[float, ...] = (0.001, 0.01, 0.1, 1.0)
+    holdout_days: float = Field(default=7.0, gt=0)
+    anomaly_timescales_h: tuple[float, ...] = (3.0, 24.0)
+    l1_iterations: int = Field(default=4, ge=0, le=20, description="reweighted solves toward MAE")
+    heating_base_degc: float = 15.0
+
+
+class CombinerConfig(_Config):
+    """How the combiner picks or weights models from the backtest (``forecasting.combiner``).
+
+    Attributes:
+        ensembles: fixed sets of models averaged with equal weights (a set is a candidate when
+            all its models are in the backtest).
+        mean_of_all: the mean of every model that is not a seasonal naive is a candidate.
+        blend_sizes: the learnt blends tried: inverse-MSE weights of the k best models.
+        learned_margin: a learnt candidate (BEST, BLEND) replaces the best ensemble only when
+            its cross-validated MASE is lower by more than this share (weights learnt from a
+            few days are noisy).
+        fallback_tolerance: the better seasonal naive replaces the choice (with a warning) when
+            the choice's cross-validated MASE exceeds the naive's by more than this share over
+            at least two folds. A few
+            folds are a few days: single-day errors of a seasonal naive vary several-fold, so
+            a smaller gap is noise and switching on it loses accuracy out of sample.
+    """
+
+    ensembles: tuple[tuple[str, ...], ...] = (
+        ("seasonal_ridge", "lightgbm", "prophet"),
+        ("seasonal_ridge",),
+        ("seasonal_ridge", "seasonal_profile", "lightgbm", "prophet"),
+    )
+    mean_of_all: bool = False
+    blend_sizes: tuple[int, ...] = (2, 3)
+    learned_margin: float = Field(default=0.2, ge=0, lt=1)
+    fallback_tolerance: float = Field(default=0.3, ge=0)
 
 
 class BacktestConfig(_Config):
@@ -133,6 +185,8 @@ class PipelineConfig(_Config):
         "climatology_weekday",
         "lightgbm",
         "prophet",
+        "seasonal_profile",
+        "seasonal_ridge",
     )
     quantiles: tuple[float, ...] = DEFAULT_QUANTILES
     missing_regressor: MissingRegressorPolicy = MissingRegressorPolicy.DROP
@@ -143,6 +197,8 @@ class PipelineConfig(_Config):
     climatology_weekday: ClimatologyConfig = ClimatologyConfig(n_weeks=3, by_weekday=True)
     prophet: ProphetConfig = ProphetConfig()
     lightgbm: GbmConfig = GbmConfig()
+    seasonal_profile: SeasonalProfileConfig = SeasonalProfileConfig()
+    seasonal_ridge: SeasonalRidgeConfig = SeasonalRidgeConfig()
 
     @field_validator("quantiles")
     @classmethod

@@ -225,6 +225,6 @@ def backtest_series(
         if issubclass(item.category, ForecastWarning):
             _note(notes, str(item.message))
     metrics = {m: result.metrics(m) for m in result.models()}
-    frames = cross_validated_frames(result, combination)
+    frames = cross_validated_frames(result, combination, config.combiner)
     combined = result.metrics(frames)
     return BacktestReport(result, combination, metrics, combined, notes)

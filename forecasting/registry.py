@@ -24,6 +24,8 @@ BUILTIN_FORECASTERS: dict[str, str] = {
     "lightgbm": "forecasting.gbm:build",
     "prophet": "forecasting.prophet_adapter:build",
     "prophet_default": "forecasting.prophet_adapter:build_default",
+    "seasonal_profile": "forecasting.seasonal_profile:build",
+    "seasonal_ridge": "forecasting.seasonal_ridge:build",
 }
 # The references every chosen forecast must beat (see forecasting.combiner).
 SEASONAL_NAIVE_NAMES: tuple[str, ...] = ("seasonal_naive_daily", "seasonal_naive_weekly")

@@ -80,12 +80,14 @@ def read_meter_matrix(
     frame = read_series(engine, list(meter_ids), start, end, resolution)
     frame["ts"] = pd.DatetimeIndex(frame["ts"]).tz_convert("UTC")
     values = frame.pivot(index="ts", columns="meter_id", values="value").reindex(grid)
+    # as 1.0/0.0 so that steps a meter misses become NaN, not an object column to downcast
+    ok = (frame["n_readings"] >= frame["n_expected"]) & frame["value"].notna()
     complete = (
-        frame.assign(ok=(frame["n_readings"] >= frame["n_expected"]) & frame["value"].notna())
+        frame.assign(ok=ok.astype(float))
         .pivot(index="ts", columns="meter_id", values="ok")
         .reindex(grid)
-        .fillna(False)
-        .astype(bool)
+        .fillna(0.0)
+        .gt(0.5)
     )
     return values.reindex(columns=list(meter_ids)), complete.reindex(
         columns=list(meter_ids), fill_value=False

@@ -6,8 +6,8 @@ import pytest
 
 from forecasting.backtest import run_backtest
 from forecasting.baselines import SeasonalNaive
-from forecasting.combiner import Strategy, choose
-from forecasting.config import BacktestConfig, PipelineConfig
+from forecasting.combiner import Candidate, Strategy, candidates, choose
+from forecasting.config import BacktestConfig, CombinerConfig, PipelineConfig
 from forecasting.exceptions import ForecastWarning
 from forecasting.model import Future, History
 from forecasting.registry import ForecasterRegistry
@@ -90,3 +90,23 @@ def test_a_model_short_of_history_is_left_out_of_the_backtest() -> None:
     assert "seasonal_naive_weekly" in result.skipped
     assert result.models() == ["lightgbm", "seasonal_naive_daily"]
     assert np.isfinite(result.metrics("lightgbm").mase)
+
+
+def test_candidates_are_the_complete_fixed_ensembles_then_the_learnt_ones() -> None:
+    config = CombinerConfig(
+        ensembles=(("seasonal_ridge", "lightgbm"), ("seasonal_ridge", "prophet")),
+        mean_of_all=True,
+        blend_sizes=(2, 9),
+    )
+    models = ["climatology", "lightgbm", "seasonal_naive_daily", "seasonal_ridge"]
+
+    found = candidates(models, config)
+
+    assert found == [
+        Candidate(Strategy.ENSEMBLE, 2, ("seasonal_ridge", "lightgbm")),  # prophet is missing
+        Candidate(Strategy.ENSEMBLE, 3, ("climatology", "lightgbm", "seasonal_ridge")),
+        Candidate(Strategy.BEST),
+        Candidate(Strategy.BLEND, 2),  # a blend of 9 needs 9 models
+    ]
+    weights = found[1].weights([], models)
+    assert weights == pytest.approx(dict.fromkeys(found[1].members, 1 / 3))
