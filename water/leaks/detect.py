@@ -23,7 +23,7 @@ from core.exceptions import InputError
 from water.config import LeakDetectorSettings
 from water.dma import area_inflows, area_sensitivity, metered_areas
 from water.leaks.features import NormalModel, fit_normal, hourly_means
-from water.leaks.locate import Sensitivity, Whitened, day_adjusted, locate
+from water.leaks.locate import Locator, Sensitivity, Whitened, day_adjusted, locate
 from water.model import LeakDetection, LeakKind, Sensor
 from water.network import WaterNetwork
 
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 Z_CLIP = 4.0  # standardised residuals clipped to +-4: a pump or valve doing something rare
 Y_CLIP = 5.0  # moves one sensor a lot; a leak moves several a little
+MERGE_AREA_MAX_RADIUS_M = 1500.0  # an alarm inside a confidence area this small is the same leak
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,18 @@ def with_metered_areas(
         response = np.column_stack([response[:, keep], *cols])
     names = tuple(sensitivity.sensors[i] for i in keep) + tuple(extra.columns)
     kept_wide = wide[[c for c in wide.columns if c not in boundary]]
+    check = sensitivity.check_matrix
+    if check is not None:
+        checked = [sensitivity.candidates[i] for i in sensitivity.check_index]
+        check = np.vstack([check[keep], area_sensitivity(areas, checked)])
     return pd.concat([kept_wide, extra], axis=1), Sensitivity(
-        names, sensitivity.candidates, matrix, sensitivity.cells, response
+        names,
+        sensitivity.candidates,
+        matrix,
+        sensitivity.cells,
+        response,
+        check_index=sensitivity.check_index,
+        check_matrix=check,
     )
 
 
@@ -234,6 +245,7 @@ def detect_leaks(
     train_until: pd.Timestamp | None = None,
     tz: str = "UTC",
     settings: LeakDetectorSettings | None = None,
+    locator: Locator | str = Locator.POSTERIOR,
 ) -> DetectionRun:
     """Find new leaks in telemetry after the training period.
 
@@ -244,6 +256,7 @@ def detect_leaks(
         train_until: end of the normal period (default: ``default_training_days`` after start).
         tz: the clock the demand follows.
         settings: detector settings.
+        locator: how the node and the confidence area are chosen (``locate.Locator``).
 
     Raises:
         InputError: a training period that is too short or leaves nothing to test.
@@ -323,6 +336,7 @@ def detect_leaks(
             white,
             y[t_start:hi],
             hod[t_start:hi],
+            method=locator,
             margin_rel=cfg.confidence_margin_rel,
             margin_abs=cfg.confidence_margin_abs,
             inflation=float(np.median(scale[("day", days[0])]) ** 2),
@@ -335,10 +349,13 @@ def detect_leaks(
         settling = bool(detections) and detected_at <= detections[-1].detected_at + pd.Timedelta(
             hours=cfg.settle_h * (3 if detections[-1].kind is LeakKind.INCIPIENT else 1)
         )
+        # the same leak: close by, or each inside the other's confidence area (the sensors
+        # cannot tell the two places apart: a zone-wide area on ky10); one node inside a
+        # wide area alone does not make every later alarm in the zone the same leak
         merged = settling or any(
-            where.node in d.confidence_nodes
-            or network.pipe_distance_m(where.node, d.location)
-            <= max(cfg.merge_radius_m, d.confidence_radius_m)
+            network.pipe_distance_m(where.node, d.location)
+            <= max(cfg.merge_radius_m, min(d.confidence_radius_m, MERGE_AREA_MAX_RADIUS_M))
+            or (where.node in d.confidence_nodes and d.location in where.confidence_nodes)
             for d in detections
         )
         # the fits share the leak with the day's demand factor and read low; the step of the

@@ -115,6 +115,34 @@ def _leak_profile(leak: LeakSpec, times: pd.DatetimeIndex) -> np.ndarray:
     return profile
 
 
+def random_leak(
+    network: WaterNetwork,
+    mean_pressure: dict[str, float],
+    demand_m3_per_h: float,
+    seed: int,
+    *,
+    after: pd.Timestamp,
+    share_range: tuple[float, float] = (0.03, 0.08),
+    start_range_h: tuple[int, int] = (6, 30),
+    ramp_h: float = 48.0,
+    min_pressure_m: float = 20.0,
+) -> LeakSpec:
+    """The leak of seeded scenario ``seed``: a junction with at least ``min_pressure_m``, a flow
+    of ``share_range`` of the mean demand, starting ``start_range_h`` after ``after``; even
+    seeds burst, odd ones grow over ``ramp_h``."""
+    rng = np.random.default_rng(seed)
+    nodes = [j for j in network.junctions if mean_pressure.get(j, 0.0) >= min_pressure_m]
+    if not nodes:
+        raise SimulationError(f"no junction has {min_pressure_m} m of pressure to leak from")
+    return LeakSpec(
+        node=nodes[int(rng.integers(len(nodes)))],
+        start=after + pd.Timedelta(hours=int(rng.integers(*start_range_h))),
+        kind=LeakKind.ABRUPT if seed % 2 == 0 else LeakKind.INCIPIENT,
+        flow_m3_per_h=float(rng.uniform(*share_range) * demand_m3_per_h),
+        ramp_h=ramp_h,
+    )
+
+
 def mean_demand_m3_per_h(network: WaterNetwork, hours: int = 24) -> float:
     """Mean total demand of the model (base demands x patterns x multiplier), m³/h."""
     with warnings.catch_warnings():

@@ -3,10 +3,10 @@
 A true leak is detected when a detection's alarm comes after the leak started and before it
 ended; that detection's location error is the pipe distance from its node to the leak. The
 money: every located detection (the leak within ``search_radius_m`` of the reported node, or
-inside its confidence area) saves the water the leak would have lost until the utility found
-it without the detector (``awareness_h`` after its start: bursts surface or are reported,
-hidden leaks wait for the next active leakage control survey). Every alarm that matches no
-leak, or sends the crew to the wrong place, costs a crew call.
+inside a confidence area no wider than that) saves the water the leak would have lost until
+the utility found it without the detector (``awareness_h`` after its start: bursts surface or
+are reported, hidden leaks wait for the next active leakage control survey). Every alarm that
+matches no leak, or sends the crew to the wrong place, costs a crew call.
 """
 
 from __future__ import annotations
@@ -126,7 +126,10 @@ def score_detections(
         i, dist = match
         used.add(i)
         d = detections[i]
-        located = dist <= cfg.search_radius_m or leak.node in d.confidence_nodes
+        # a confidence area counts where a crew can search it: a zone-wide area does not
+        located = dist <= cfg.search_radius_m or (
+            leak.node in d.confidence_nodes and d.confidence_radius_m <= cfg.search_radius_m
+        )
         aware = (
             cfg.awareness_h_abrupt if leak.kind is LeakKind.ABRUPT else cfg.awareness_h_incipient
         )
