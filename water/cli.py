@@ -155,3 +155,71 @@ def balance(
         return
     for section, values in doc.items():
         click.echo(section + ": " + ", ".join(f"{k}={v}" for k, v in values.items()))
+
+
+def _dma_month_doc(result) -> dict:
+    """One DMA's month as JSON: balance, night flow, coverage and what is missing."""
+    a = result.analysis
+    doc: dict = {
+        "dma": result.dma.name,
+        "month": result.month,
+        "hours_covered": a.hours_covered,
+        "hours_in_period": a.hours_in_period,
+        "problem": a.problem or None,
+        "notes": list(a.notes),
+        "balance": None,
+        "night_flow": None,
+    }
+    if a.balance is not None:
+        doc["balance"] = {k: round(v, 3) for k, v in a.balance.as_dict().items()}
+    if a.night is not None:
+        doc["night_flow"] = {
+            "floor_m3_per_h": round(a.night.floor_m3_per_h, 3),
+            "trend_m3_per_h_per_day": round(a.night.trend_m3_per_h_per_day, 4),
+            "leakage_m3_per_day": round(a.night.leakage_m3_per_day, 2),
+        }
+    return doc
+
+
+@water.command("dmas")
+@click.option("--month", help="YYYY-MM (Europe/Warsaw); default: the latest month with data.")
+@click.option("--dma", "names", multiple=True, help="Only these DMAs (district names).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (a list of DMAs).")
+@click.pass_obj
+def dmas(obj: CliContext, month: str | None, names: tuple[str, ...], as_json: bool) -> None:
+    """IWA water balance and minimum night flow of the store's DMAs over a month."""
+    from core.db.engine import make_engine
+    from core.exceptions import InputError
+    from water.service import dma_month, dma_months, store_dmas
+
+    engine = make_engine(obj.settings)
+    found = {d.name: d for d in store_dmas(engine)}
+    unknown = [n for n in names if n not in found]
+    if unknown:
+        raise InputError(
+            f"--dma: no DMA named {', '.join(map(repr, unknown))}; "
+            f"the store has {', '.join(found) or 'none'}",
+            field="dma",
+        )
+    if month is None:
+        months = dma_months(engine)
+        if not months:
+            raise InputError("the store holds no DMA inflow readings; give --month", field="month")
+        month = months[-1]
+    docs = [_dma_month_doc(dma_month(engine, found[n], month)) for n in (names or found)]
+    if as_json:
+        click.echo(json.dumps(docs))
+        return
+    for d in docs:
+        b, night = d["balance"], d["night_flow"]
+        if b is None:
+            click.echo(f"{d['dma']} {d['month']}: {d['problem']}")
+            continue
+        line = (
+            f"{d['dma']} {d['month']}: input {b['system_input_m3']:.1f} m3, "
+            f"NRW {b['non_revenue_water_m3']:.1f} m3 ({b['nrw_percent']:.1f} %), "
+            f"real losses {b['real_losses_m3']:.1f} m3"
+        )
+        if night is not None:
+            line += f", night-flow floor {night['floor_m3_per_h']:.2f} m3/h"
+        click.echo(line + "".join(f"; {n}" for n in d["notes"]))

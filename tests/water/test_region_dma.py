@@ -18,6 +18,7 @@ sees the stored inflow and customer readings. Tolerances:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from pathlib import Path
 
@@ -218,3 +219,33 @@ def test_the_networks_folder_is_a_setting(tmp_path: Path) -> None:
     assert water.networks_dir(Settings(var_dir=tmp_path)) == tmp_path / "water" / "networks"
     assert water.networks_dir(Settings(water_networks_dir=tmp_path / "nets")) == tmp_path / "nets"
     assert water.networks_dir(Settings()) == Path("var") / "water" / "networks"
+
+
+def test_kof_water_dmas_prints_each_dma_month_from_the_store(region, tmp_path: Path) -> None:
+    from tests.core.test_cli import run_kof
+
+    engine, summary = region
+    env = {"KOF_DATABASE_URL": str(engine.url), "KOF_VAR_DIR": str(tmp_path)}
+    result = run_kof("water", "dmas", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    docs = {d["dma"]: d for d in json.loads(result.stdout)}
+    assert set(docs) == {t.name for t in summary.dmas}
+    for doc in docs.values():
+        assert doc["month"] == "2026-02"
+        b = doc["balance"]
+        assert b["system_input_m3"] == pytest.approx(
+            b["authorised_m3"] + b["water_losses_m3"], abs=1e-2
+        )
+        assert doc["night_flow"]["floor_m3_per_h"] >= 0
+
+    name = sorted(docs)[0]
+    one = run_kof("water", "dmas", "--month", "2026-02", "--dma", name, env=env)
+    assert one.returncode == 0
+    assert one.stdout.startswith(f"{name} 2026-02: input ")
+
+    bad = run_kof("water", "dmas", "--dma", "Atlantyda", env=env)
+    assert bad.returncode == 2
+    assert "no DMA named 'Atlantyda'" in bad.stderr
+    bad_month = run_kof("water", "dmas", "--month", "2026-13", env=env)
+    assert bad_month.returncode == 2
+    assert "month" in bad_month.stderr
