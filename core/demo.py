@@ -2,8 +2,11 @@
 
 Set-up steps run one after the other (migrations, the reference region, the simulated field,
 demo accounts); then the long-running services start side by side (field simulator, poller,
-web UI) with their logs under ``var/log/``. Steps and services belong to the packages that
-registered them; one that is not installed is skipped. Ctrl-C stops everything.
+web UI) with their logs under ``var/log/``. While they run, the analytics jobs (a network-
+checked cluster plan, forecasts) run one after the other in the background, logged to
+``var/log/jobs.log``: the web UI is up at once and their results appear when they are done; a
+failed job is reported and the demo goes on. Steps, services and jobs belong to the packages
+that registered them; one that is not installed is skipped. Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -30,6 +34,7 @@ class DemoPlan:
 
     setup: list[list[str]]
     services: dict[str, list[str]]
+    jobs: list[list[str]] = field(default_factory=list)
 
 
 def registered_commands() -> set[str]:
@@ -63,11 +68,50 @@ def plan_demo(var_dir: Path, premises: int, days: int, seed: int, serve_port: in
         setup.append(["accounts", "demo"])
     if "serve" in have:
         services["serve"] = ["serve", "--host", "127.0.0.1", "--port", str(serve_port)]
-    return DemoPlan(setup=setup, services=services)
+    jobs: list[list[str]] = []
+    if "cluster" in have:
+        jobs.append(["cluster", "plan", "--network-check", "--store", "--time-limit", "120"])
+    if "forecast" in have:
+        jobs.append(["forecast", "run", "--levels", "district,cluster"])
+    return DemoPlan(setup=setup, services=services, jobs=jobs)
 
 
 def _kof(args: list[str]) -> list[str]:
     return [sys.executable, "-m", "core.cli_main", *args]
+
+
+class _Jobs(threading.Thread):
+    """Runs the analytics jobs one after the other; ``stop`` ends the running one."""
+
+    def __init__(self, jobs: list[list[str]], log_path: Path, say: Callable[[str], object]):
+        super().__init__(name="demo-jobs", daemon=True)
+        self.jobs, self.log_path, self.say = jobs, log_path, say
+        self.child: subprocess.Popen[bytes] | None = None
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        for args in self.jobs:
+            if self.stopping.is_set():
+                return
+            with self.log_path.open("ab") as log:
+                self.child = subprocess.Popen(
+                    _kof(args), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                )
+                code = self.child.wait()
+            if self.stopping.is_set():
+                return
+            outcome = "done" if code == 0 else f"failed ({code}); see {self.log_path}"
+            self.say(f"job `kof {' '.join(args)}`: {outcome}")
+
+    def stop(self) -> None:
+        self.stopping.set()
+        child = self.child
+        if child is not None and child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
 
 
 def run_demo(
@@ -92,6 +136,7 @@ def run_demo(
     log_dir = var_dir / "log"
     log_dir.mkdir(parents=True, exist_ok=True)
     children: dict[str, subprocess.Popen[bytes]] = {}
+    jobs: _Jobs | None = None
     try:
         for name, args in plan.services.items():
             log_path = log_dir / f"{name}.log"
@@ -105,7 +150,12 @@ def run_demo(
             say(f"started {name} (pid {children[name].pid}); log: {log_path}")
             time.sleep(1.0)  # the simulator listens before the poller connects
         if "serve" in children:
-            say("web UI: http://127.0.0.1:8050 (Ctrl-C stops the demo)")
+            port = plan.services["serve"][-1]
+            say(f"web UI: http://127.0.0.1:{port}/ (Ctrl-C stops the demo)")
+        if plan.jobs:
+            say(f"analytics jobs in the background: {len(plan.jobs)}; log: {log_dir / 'jobs.log'}")
+            jobs = _Jobs(plan.jobs, log_dir / "jobs.log", say)
+            jobs.start()
         deadline = None if duration_s is None else time.monotonic() + duration_s
         while deadline is None or time.monotonic() < deadline:
             for name, child in children.items():
@@ -118,6 +168,8 @@ def run_demo(
     except KeyboardInterrupt:
         say("stopping the demo")
     finally:
+        if jobs is not None:
+            jobs.stop()
         for child in children.values():
             if child.poll() is None:
                 os.killpg(child.pid, signal.SIGTERM)

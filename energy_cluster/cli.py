@@ -12,13 +12,15 @@ import click
 
 from core.cli_context import CliContext
 from energy_cluster.enums import RollingMode
+from energy_cluster.scenario import REFERENCE_SCENARIO
 
 logger = logging.getLogger(__name__)
 
 SCENARIO = click.option(
     "--scenario",
     "scenario_path",
-    required=True,
+    default=REFERENCE_SCENARIO,
+    show_default="the KOF reference scenario",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Scenario file (YAML); see energy_cluster/README.md.",
 )

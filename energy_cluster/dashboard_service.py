@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -31,13 +30,12 @@ from energy_cluster.network.outcome import IterationRecord, elements_at, step_su
 from energy_cluster.network.topology import LayoutSource
 from energy_cluster.network_store import read_network
 from energy_cluster.planner import plan_scenario
-from energy_cluster.scenario import Scenario, load_scenario
+from energy_cluster.scenario import REFERENCE_SCENARIO, Scenario, load_scenario
 from energy_cluster.service import store_plan
 from energy_cluster.store import latest_plan_id, read_plan, read_schedules
 
 logger = logging.getLogger(__name__)
 
-REFERENCE_SCENARIO = Path(__file__).parent / "scenarios" / "kof_reference.yaml"
 PRICE_SERIES = "day_ahead_pln_per_mwh"
 
 

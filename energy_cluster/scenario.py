@@ -24,6 +24,9 @@ from energy_cluster.enums import Carrier, UnitType
 from energy_cluster.exceptions import ScenarioError
 from energy_cluster.series import SeriesContext, evaluate_series
 
+# The KOF reference scenario shipped with the package (every figure cited in the file).
+REFERENCE_SCENARIO = Path(__file__).parent / "scenarios" / "kof_reference.yaml"
+
 logger = logging.getLogger(__name__)
 
 # Series-valued fields with the range their values must lie in.

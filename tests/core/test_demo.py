@@ -28,6 +28,11 @@ def test_plan_follows_the_installed_commands(tmp_path: Path) -> None:
     have = registered_commands()
     assert ("serve" in plan.services) == ("serve" in have)
     assert ("poll" in plan.services) == ("field-setup" in have)
+    # the analytics jobs run in the background, so the web UI does not wait for them
+    assert (["cluster", "plan", "--network-check", "--store"] in [j[:4] for j in plan.jobs]) == (
+        "cluster" in have
+    )
+    assert any(j[:2] == ["forecast", "run"] for j in plan.jobs) == ("forecast" in have)
 
 
 @pytest.mark.slow
@@ -72,3 +77,6 @@ def test_demo_runs_everything_and_stops(tmp_path: Path) -> None:
     if "poll" in registered_commands():
         assert "started poll" in out
         assert "stored" in (tmp_path / "var" / "log" / "poll.log").read_text()
+    if "cluster" in registered_commands():
+        assert "analytics jobs in the background" in out
+        assert (tmp_path / "var" / "log" / "jobs.log").exists()
