@@ -128,7 +128,14 @@ def region_generate(
         click.echo(json.dumps(result, default=str))
     else:
         for key, value in result.items():
-            click.echo(f"{key}: {value}")
+            if key == "dmas":
+                for dma in value:
+                    click.echo(
+                        f"DMA {dma['name']}: {dma['premises']} premises, system input "
+                        f"{dma['system_input_m3']:.1f} m3, real losses {dma['real_losses_m3']:.1f} m3"
+                    )
+            else:
+                click.echo(f"{key}: {value}")
 
 
 @click.command("demo")
