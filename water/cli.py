@@ -223,3 +223,45 @@ def dmas(obj: CliContext, month: str | None, names: tuple[str, ...], as_json: bo
         if night is not None:
             line += f", night-flow floor {night['floor_m3_per_h']:.2f} m3/h"
         click.echo(line + "".join(f"; {n}" for n in d["notes"]))
+
+
+@water.command("region-network")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    help="The .inp file to write (default: <networks dir>/kof_region.inp).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Layout and terrain seed.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_obj
+def region_network(obj: CliContext, out_file: str | None, seed: int, as_json: bool) -> None:
+    """Write an EPANET model of the store's reference region: a plant, a trunk main and one
+    entry pipe per DMA (named after its inflow meter), buildings as demand junctions."""
+    from pathlib import Path
+
+    from core.db.engine import make_engine
+    from water.dma_store import networks_dir
+    from water.region_network import RESERVOIR, write_region_network
+
+    out = Path(out_file) if out_file else networks_dir(obj.settings) / "kof_region.inp"
+    wn = write_region_network(make_engine(obj.settings), out, seed=seed)
+    entries = sorted(n for n in wn.pipe_name_list if n.startswith("DMA-"))
+    doc = {
+        "file": str(out),
+        "seed": seed,
+        "dmas": len(entries),
+        "junctions": wn.num_junctions,
+        "pipes": wn.num_pipes,
+        "base_demand_m3_per_h": round(sum(j.base_demand for _, j in wn.junctions()) * 3600.0, 4),
+        "reservoir_head_m": round(wn.get_node(RESERVOIR).base_head, 2),
+        "entry_pipes": entries,
+    }
+    if as_json:
+        click.echo(json.dumps(doc))
+        return
+    click.echo(
+        f"wrote {out}: {doc['dmas']} DMAs, {doc['junctions']} junctions, {doc['pipes']} pipes, "
+        f"base demand {doc['base_demand_m3_per_h']:.3f} m3/h, "
+        f"reservoir head {doc['reservoir_head_m']:.1f} m"
+    )
