@@ -69,6 +69,8 @@ def plan_demo(var_dir: Path, premises: int, days: int, seed: int, serve_port: in
     if "serve" in have:
         services["serve"] = ["serve", "--host", "127.0.0.1", "--port", str(serve_port)]
     jobs: list[list[str]] = []
+    if "water" in have:  # the region's hydraulic model, for the networks view
+        jobs.append(["water", "region-network"])
     if "cluster" in have:
         jobs.append(["cluster", "plan", "--network-check", "--store", "--time-limit", "120"])
     if "forecast" in have:
