@@ -8,8 +8,14 @@
 2. Scale-out: series per minute for N building-level series (default 500; hourly, eight weeks
    of history, the full model zoo with a two-fold backtest, as ``kof forecast run`` does) on a
    local Dask cluster with one worker per core, beside the in-process rate on a subset.
+3. ``--warm``: warm starts across scheduled runs. A small generated region (SQLite in a
+   temporary folder); ``run_forecasts`` on its building series (seasonal naive + Prophet,
+   two-fold backtest) issued on day D-1, then on day D twice: from the stored fits (warm) and
+   again with none stored for D (cold, the same data). Per series: seconds and iterations of
+   the first Prophet fit (the one a stored fit can start), and of all its fits in the run.
 
 Usage: python benchmarks/forecast_speed.py [--series N] [--refits R] [--skip-prophet] [--skip-dask]
+       [--warm [--warm-premises P]]
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from forecasting.metrics import score, seasonal_naive_scale
 from forecasting.model import SeriesLevel, SeriesQuantity
 from forecasting.prepare import PreparedSeries, prepare_frame
 from forecasting.prophet_adapter import ProphetForecaster
-from forecasting.service import RunConfig, SeriesJob, run_job
+from forecasting.service import RunConfig, SeriesJob, SeriesOutcome, run_job
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 QUANTILES = (0.1, 0.5, 0.9)
@@ -199,6 +205,97 @@ def bench_dask(n: int) -> None:
     )
 
 
+def _first_and_total(outcome: SeriesOutcome) -> tuple[float, int | None, float, bool]:
+    """The first Prophet fit's seconds, iterations and warm flag; all its fits' seconds."""
+    fits = [f for f in outcome.fits if f.model == "prophet"]
+    return fits[0].fit_s, fits[0].n_iterations, sum(f.fit_s for f in fits), fits[0].warm
+
+
+def bench_warm(premises: int, n_series: int, lookback_days: int) -> None:
+    """Cold vs warm Prophet fits of ``kof forecast run`` on a generated region's buildings."""
+    import datetime as dt
+    import tempfile
+
+    from core.db.engine import make_engine
+    from core.db.migrate import upgrade
+    from core.region import generate_region
+    from core.settings import Settings
+    from core.timeseries import TimeSeriesStore
+    from forecasting.config import BacktestConfig, PipelineConfig
+    from forecasting.service import run_forecasts
+
+    days = lookback_days + 3
+    with tempfile.TemporaryDirectory(prefix="kof-warm-bench-") as folder:
+        settings = Settings(database_url=f"sqlite:///{folder}/kof.db", var_dir=Path(folder))
+        engine = make_engine(settings)
+        upgrade(engine)
+        start = dt.date(2026, 1, 5)
+        began = time.perf_counter()
+        generate_region(
+            engine, TimeSeriesStore(engine), premises=premises, days=days, seed=2030, start=start
+        )
+        print(f"region: {premises} premises x {days} days in {time.perf_counter() - began:.0f} s")
+        # the last issue day leaves a day of stored weather after its horizon (interpolation)
+        day = pd.Timestamp(start + dt.timedelta(days=days - 2), tz="Europe/Warsaw").tz_convert(
+            "UTC"
+        )
+        config = RunConfig(
+            lookback_days=lookback_days,
+            levels=(SeriesLevel.BUILDING,),
+            limit=n_series,
+            pipeline=PipelineConfig(
+                models=("seasonal_naive_daily", "prophet"), backtest=BacktestConfig(folds=2)
+            ),
+        )
+        previous = day - pd.Timedelta(days=1)
+        run_forecasts(engine, issued_at=previous, config=config, scheduler=IN_PROCESS)
+        warm = run_forecasts(engine, issued_at=day, config=config, scheduler=IN_PROCESS)
+        cold = run_forecasts(engine, issued_at=day, config=config, scheduler=IN_PROCESS)
+        engine.dispose()
+    rows = []
+    for w, c in zip(warm.outcomes, cold.outcomes, strict=True):
+        if not any(f.model == "prophet" for f in w.fits) or not c.fits:
+            continue
+        w_first, w_iter, w_total, w_used = _first_and_total(w)
+        c_first, c_iter, c_total, _ = _first_and_total(c)
+        gap = float(
+            np.nanmax(np.abs(w.forecast["yhat"] - c.forecast["yhat"]))
+            / max(np.nanmean(np.abs(c.forecast["yhat"])), 1e-12)
+        )
+        rows.append((w.key, c_first, w_first, c_iter, w_iter, c_total, w_total, w_used, gap))
+        print(
+            f"  {w.key:<34} first fit cold {c_first:6.3f} s ({c_iter} it)  warm {w_first:6.3f} s "
+            f"({w_iter} it, {'warm' if w_used else 'COLD'})  all fits {c_total:6.3f} -> "
+            f"{w_total:6.3f} s  max |yhat diff| {100 * gap:.2f} % of mean",
+            flush=True,
+        )
+        start = w.stored_start()
+        if start is not None and not start.warm:
+            print(f"    cold because: {start.reason[:300]}")
+    if not rows:
+        print("no series fitted Prophet")
+        return
+    cols = list(zip(*rows, strict=True))
+    n_used = sum(cols[7])
+    print(
+        f"{len(rows)} building series ({lookback_days} days, {warm.n_warm_started} warm-started, "
+        f"{n_used} first fits warm): first Prophet fit median cold {statistics.median(cols[1]):.3f} s"
+        f", warm {statistics.median(cols[2]):.3f} s (ratio "
+        f"{statistics.median(cols[2]) / statistics.median(cols[1]):.2f}); mean cold "
+        f"{np.mean(cols[1]):.3f} s, warm {np.mean(cols[2]):.3f} s"
+    )
+    iters_c = [i for i in cols[3] if i is not None]
+    iters_w = [i for i in cols[4] if i is not None]
+    print(
+        f"iterations of the first fit: median cold {statistics.median(iters_c):.0f}, warm "
+        f"{statistics.median(iters_w):.0f}; all Prophet fits per series and run: median cold "
+        f"{statistics.median(cols[5]):.3f} s, warm {statistics.median(cols[6]):.3f} s (ratio "
+        f"{statistics.median(cols[6]) / statistics.median(cols[5]):.2f}); forecast difference "
+        f"warm vs cold: median {100 * statistics.median(cols[8]):.3f} %, max "
+        f"{100 * max(cols[8]):.3f} % of the mean forecast"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", type=int, default=500)
@@ -206,9 +303,15 @@ def main() -> None:
     parser.add_argument("--lookback-days", type=int, default=56)
     parser.add_argument("--skip-prophet", action="store_true")
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--warm", action="store_true", help="cold vs warm scheduled runs")
+    parser.add_argument("--warm-premises", type=int, default=120)
+    parser.add_argument("--warm-series", type=int, default=20)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     warnings.simplefilter("ignore", ForecastWarning)
+    if args.warm:
+        bench_warm(args.warm_premises, args.warm_series, args.lookback_days)
+        return
     if not args.skip_prophet:
         bench_prophet(args.refits, args.lookback_days)
     if not args.skip_dask:

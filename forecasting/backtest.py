@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +27,7 @@ from forecasting.exceptions import (
 from forecasting.metrics import Metrics, coverage, pinball_loss, seasonal_naive_scale, smape_percent
 from forecasting.model import Future, History, future_index, quantile_column
 from forecasting.registry import ForecasterRegistry, default_registry
+from forecasting.warm_start import ModelState, seed_forecasters
 
 logger = logging.getLogger(__name__)
 
@@ -159,16 +160,19 @@ def run_backtest(
     config: PipelineConfig,
     models: Sequence[str] | None = None,
     registry: ForecasterRegistry | None = None,
+    warm_states: Mapping[str, ModelState] | None = None,
 ) -> BacktestResult:
     """Backtest ``models`` (default: ``config.models``) on ``history``.
 
     A model that cannot fit at some origin (too little history for it, a solver failure) is
-    left out of the result, with the reason in ``skipped``.
+    left out of the result, with the reason in ``skipped``. ``warm_states`` (per model name, a
+    previous run's fit) are offered to the warm-startable forecasters for their first fit.
     """
     registry = registry or default_registry()
     names = list(models or config.models)
     origins = rolling_origins(history, horizon_steps, config.backtest)
     forecasters = {name: registry.create(name, config) for name in names}
+    seed_forecasters(forecasters, warm_states or {})
     folds: list[Fold] = []
     skipped: dict[str, str] = {}
     for origin in origins:

@@ -295,5 +295,6 @@ def forecast_run(obj: CliContext, **kw: Any) -> None:
         click.echo(
             f"run {summary.run_id} issued {summary.issued_at.isoformat()}: {summary.n_series} series, "
             f"{summary.n_ok} ok, {summary.n_fallback} with a fallback, {summary.n_failed} failed; "
-            f"{summary.n_scored} past forecasts scored"
+            f"{summary.n_scored} past forecasts scored; {summary.n_warm_started} warm-started "
+            "from the previous run's fits"
         )

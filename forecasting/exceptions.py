@@ -102,3 +102,8 @@ class NotFittedError(ForecastError):
 class ForecastWarning(UserWarning):
     """A documented fallback happened (a regressor dropped, a baseline used): the forecast is
     still valid, but not what was asked for."""
+
+
+class ModelStateError(ForecastError):
+    """A stored warm-start state cannot be read (corrupt JSON, a non-numeric parameter, a
+    layout that does not match its fingerprint); ``series`` and ``model`` name the row."""

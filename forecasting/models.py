@@ -3,7 +3,8 @@
 A forecast row is keyed by (series, issue time, target time); its quantiles are rows of
 ``forecast_quantiles``. ``forecast_series_runs`` keeps the model chosen for each series at each
 run with its backtest evidence; ``forecast_accuracy`` the scores of past forecasts once their
-actuals are known, with the anomaly score of those actuals.
+actuals are known, with the anomaly score of those actuals; ``forecast_model_states`` the last
+fitted parameters of each warm-startable model per series, which the next run starts from.
 """
 
 from __future__ import annotations
@@ -125,3 +126,24 @@ class ForecastAccuracy(Base):
     coverage: Mapped[float | None] = mapped_column(Float)
     anomaly_score: Mapped[float | None] = mapped_column(Float)
     max_abs_z: Mapped[float | None] = mapped_column(Float)
+
+
+class ForecastModelState(Base):
+    """The last fit of a warm-startable model (Prophet) for one series, for the next run.
+
+    ``params_json`` holds the parameter layout and values (``forecasting.warm_start.ModelState``);
+    ``fingerprint`` hashes the layout, so a changed configuration is seen without reading it.
+    ``issued_at`` is the issue time of the run that fitted it: a run starts only from states of
+    earlier issue times, so a rerun of an issue time gives the same forecasts.
+    """
+
+    __tablename__ = "forecast_model_states"
+
+    series_id: Mapped[int] = mapped_column(ForeignKey("forecast_series.id"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(160), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("forecast_runs.id"))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    history_end: Mapped[datetime] = mapped_column(UtcDateTime())
+    fitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    params_json: Mapped[str] = mapped_column(Text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,7 @@ from forecasting.exceptions import (
 from forecasting.metrics import Metrics
 from forecasting.model import Future, History, quantile_column
 from forecasting.registry import ForecasterRegistry, default_registry
+from forecasting.warm_start import FitInfo, ModelState, collect_states, seed_forecasters
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,9 @@ class ForecastOutcome:
             constant series).
         backtest: the backtest behind the combination, if one ran.
         notes: the fallbacks that happened, as shown to operators.
+        states: per model name, the last fit of each warm-startable forecaster (to store for
+            the next run's warm start).
+        fits: how each fit of a warm-startable forecaster started (warm or cold, and why).
     """
 
     forecast: pd.DataFrame
@@ -54,6 +59,8 @@ class ForecastOutcome:
     combination: Combination | None = None
     backtest: BacktestResult | None = None
     notes: list[str] = field(default_factory=list)
+    states: dict[str, ModelState] = field(default_factory=dict)
+    fits: list[FitInfo] = field(default_factory=list)
 
 
 def _note(notes: list[str], message: str) -> None:
@@ -98,10 +105,13 @@ def forecast_series(
     future: Future,
     config: PipelineConfig | None = None,
     registry: ForecasterRegistry | None = None,
+    warm_states: Mapping[str, ModelState] | None = None,
 ) -> ForecastOutcome:
     """Forecast ``future`` from ``history`` with the combination chosen by a backtest.
 
     With a single model in ``config.models``, that model is fitted and used directly.
+    ``warm_states`` (per model name, a previous run's fit) are offered to the warm-startable
+    forecasters (Prophet) for their first fit; the outcome carries their new states.
 
     Raises:
         EmptySeriesError, InsufficientHistoryError: see ``check_history``.
@@ -124,11 +134,14 @@ def forecast_series(
     horizon = future.horizon_steps
     if len(config.models) == 1:
         name = config.models[0]
-        model = registry.create(name, config).fit(history, horizon)
+        model = registry.create(name, config)
+        seed_forecasters({name: model}, warm_states or {})
+        model.fit(history, horizon)
         forecast = apply_physical_bounds(model.predict(future, quantiles), history)
-        return ForecastOutcome(forecast, name, notes=notes)
+        states, fits = collect_states({name: model})
+        return ForecastOutcome(forecast, name, notes=notes, states=states, fits=fits)
     try:
-        result = run_backtest(history, horizon, config, registry=registry)
+        result = run_backtest(history, horizon, config, registry=registry, warm_states=warm_states)
         combination = choose(result, config.combiner)
     except InsufficientHistoryError as err:
         _note(
@@ -164,7 +177,10 @@ def forecast_series(
             )
             break
     forecast = apply_physical_bounds(combination.apply(frames, quantiles), history)
-    return ForecastOutcome(forecast, combination.label, combination, result, notes)
+    states, fits = collect_states(result.forecasters)
+    return ForecastOutcome(
+        forecast, combination.label, combination, result, notes, states=states, fits=fits
+    )
 
 
 @dataclass

@@ -5,8 +5,11 @@ encoder (Prophet's own path serialises them value by value in Python, which cost
 fit); a 15-minute series is fitted on its 30-minute means (forecasts stay per step); intervals
 are sampled only when quantiles are asked (``uncertainty_samples = 0`` otherwise), in the same
 pass as the point forecast and with fewer samples; a refit starts from the previous fit's
-parameters (warm start, same shapes only); the L-BFGS fit stops after ``max_iter`` iterations
-without a Newton restart; the trend has fewer potential changepoints.
+parameters (warm start), in this process or, through ``start_from``, from a previous run's
+stored fit (``forecasting.warm_start``) - only when the model's layout (seasonalities, holidays,
+regressors, changepoints) and the parameter shapes are the same, else the fit starts cold and
+``fit_log`` says why; the L-BFGS fit stops after ``max_iter`` iterations without a Newton
+restart; the trend has fewer potential changepoints.
 
 Seasonalities follow the history: daily from two days,
 weekly from two weeks, yearly from two years; with weekly data on, the daily profile is
@@ -19,9 +22,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import tempfile
+import time
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
@@ -32,10 +38,20 @@ from forecasting.calendar import SUNDAY_OR_HOLIDAY, WORKDAY, _holiday_dates, day
 from forecasting.config import PipelineConfig, ProphetConfig
 from forecasting.exceptions import ForecastError, InsufficientHistoryError, NotFittedError
 from forecasting.model import Future, History, RegressorRole, quantile_column, sort_quantiles
+from forecasting.warm_start import (
+    FitInfo,
+    ModelState,
+    WarmSource,
+    layout_difference,
+    layout_fingerprint,
+)
 
 logger = logging.getLogger(__name__)
 
 _DAY_S = 86_400
+_INIT_SCALARS = ("k", "m", "sigma_obs")
+_INIT_VECTORS = ("delta", "beta")
+_ITERATION_LINE = re.compile(r"^\s*(\d+)\s+[-+0-9.eE]+\s")
 _QUIET_LOGGERS = ("cmdstanpy", "prophet", "prophet.models", "prophet.forecaster")
 
 
@@ -48,30 +64,121 @@ def _quiet_third_party_logs() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def _fast_stan_io(model: Any) -> None:
+@dataclass
+class _StanCall:
+    """What the wrapped Stan backend did with the warm start it was handed (set by the fit)."""
+
+    init_used: bool = False
+    refused: str = ""
+    n_iterations: int | None = None
+    initial_log_prob: float | None = None
+
+
+def _shape_mismatch(default: dict[str, Any], custom: dict[str, Any]) -> str:
+    """Why ``custom`` cannot replace Prophet's default inits ("" when it can, whole)."""
+    for name in _INIT_VECTORS:
+        want, got = np.shape(default[name]), np.shape(custom[name])
+        if want != got:
+            return f"{name} has shape {got}, the model needs {want}"
+    return ""
+
+
+def _progress(stan_fit: Any) -> tuple[float | None, int | None]:
+    """The log density at the start and the L-BFGS iterations, from CmdStan's console output.
+
+    CmdStan prints the initial log joint probability and the iteration line at which it
+    stops; (None, None) when the output is not there.
+    """
+    try:
+        text = Path(stan_fit.runset.stdout_files[0]).read_text()
+    except (AttributeError, IndexError, OSError):
+        return None, None
+    _, found, progress = text.partition("Initial log joint probability =")
+    if not found:
+        return None, None
+    first, _, rest = progress.partition("\n")
+    try:
+        initial = float(first.strip())
+    except ValueError:
+        initial = None
+    last = None
+    for line in rest.splitlines():
+        if line.startswith("Optimization terminated"):
+            break
+        match = _ITERATION_LINE.match(line)
+        if match:
+            last = int(match.group(1))
+    return initial, last
+
+
+def _fast_stan_io(model: Any) -> _StanCall:
     """Hand the Stan data and inits to CmdStan as JSON files written by the C JSON encoder.
 
     Prophet passes them as dicts, which cmdstanpy serialises value by value in Python: for a
     few thousand rows that takes several times longer than the L-BFGS fit itself. The
-    instance's backend is wrapped; the data, the inits and the optimiser are unchanged.
+    instance's backend is wrapped; the data and the optimiser are unchanged. A warm start
+    (``init=``) is used whole or not at all (Prophet would silently mix it with its defaults
+    where a shape differs); the returned record says which, and the iterations run.
     """
     backend = model.stan_backend
     original_fit = backend.fit
+    call = _StanCall()
 
     def fit(stan_init: dict[str, Any], stan_data: dict[str, Any], **kwargs: Any) -> Any:
         if "init" in kwargs:
-            stan_init = backend.sanitize_custom_inits(stan_init, kwargs.pop("init"))
+            custom = kwargs.pop("init")
+            call.refused = _shape_mismatch(stan_init, custom)
+            if not call.refused:
+                stan_init = backend.sanitize_custom_inits(stan_init, custom)
+                call.init_used = True
         inits, data = backend.prepare_data(stan_init, stan_data)
         with tempfile.TemporaryDirectory(prefix="kof-prophet-") as folder:
             data_path = Path(folder) / "data.json"
             init_path = Path(folder) / "inits.json"
             data_path.write_text(json.dumps(data))
             init_path.write_text(json.dumps(inits))
-            return original_fit(
+            params = original_fit(
                 stan_init, stan_data, data=str(data_path), inits=str(init_path), **kwargs
             )
+        call.initial_log_prob, call.n_iterations = _progress(backend.stan_fit)
+        return params
 
     backend.fit = fit
+    return call
+
+
+def _layout(model: Any) -> dict[str, Any]:
+    """What the Stan parameters of an unfitted ``model`` mean: changepoints, beta's columns."""
+    holidays = model.holidays
+    return {
+        "growth": model.growth,
+        "n_changepoints": int(model.n_changepoints),
+        "auto_seasonalities": [
+            model.yearly_seasonality,
+            model.weekly_seasonality,
+            model.daily_seasonality,
+        ],
+        "seasonalities": [
+            [name, float(p["period"]), int(p["fourier_order"]), p["mode"], p["condition_name"]]
+            for name, p in model.seasonalities.items()
+        ],
+        "holidays": sorted({str(h) for h in holidays["holiday"]}) if holidays is not None else [],
+        "regressors": [[name, p["mode"]] for name, p in model.extra_regressors.items()],
+    }
+
+
+def _init_of(state: ModelState) -> dict[str, Any] | str:
+    """Prophet's ``init`` dict from a state, or why the state cannot give one."""
+    params = state.params
+    for name in _INIT_SCALARS:
+        if not isinstance(params.get(name), float):
+            return f"the state has no scalar {name}"
+    for name in _INIT_VECTORS:
+        if not isinstance(params.get(name), tuple):
+            return f"the state has no vector {name}"
+    init: dict[str, Any] = {name: params[name] for name in _INIT_SCALARS}
+    init |= {name: np.asarray(params[name], dtype=float) for name in _INIT_VECTORS}
+    return init
 
 
 def _wall(index: pd.DatetimeIndex, tz: str) -> pd.Series:
@@ -91,9 +198,21 @@ class ProphetForecaster:
         self.name = name
         self._model: Any = None
         self._history: History | None = None
-        self._warm: dict[str, Any] | None = None
+        self._warm: ModelState | None = None  # what the next fit may start from
+        self._warm_source = WarmSource.NONE
+        self._fitted: ModelState | None = None  # the last successful fit
         self._regressor_columns: list[str] = []
         self.last_fit_warm = False
+        self.fit_log: list[FitInfo] = []
+
+    def start_from(self, state: ModelState) -> None:
+        """Offer a previous run's fit as the start of the next fit (used if compatible)."""
+        self._warm = state
+        self._warm_source = WarmSource.STORED
+
+    def warm_state(self) -> ModelState | None:
+        """The parameters of the last successful fit, with their layout (None before one)."""
+        return self._fitted
 
     @property
     def is_fitted(self) -> bool:
@@ -168,8 +287,6 @@ class ProphetForecaster:
                 "uncertainty_samples": 0,
             }
         model = Prophet(**kwargs)
-        if c.speed_tuned:
-            _fast_stan_io(model)
         weekly = span_days >= 14
         if weekly:
             model.add_seasonality("weekly", period=7, fourier_order=c.weekly_fourier_order)
@@ -224,46 +341,97 @@ class ProphetForecaster:
             # accept L-BFGS's point when its line search stalls (it is at the optimum to
             # within tolerance) instead of Prophet's restart with Newton, several times slower
             fit_kwargs |= {"iter": c.max_iter, "require_converged": False}
-        init = self._warm if (c.speed_tuned and c.warm_start) else None
-        self.last_fit_warm = False
-        model = self._fit(model, frame, fit_kwargs, init, history, horizon_end)
+        layout = _layout(model)
+        fingerprint = layout_fingerprint(layout)
+        source = self._warm_source if self._warm is not None else WarmSource.NONE
+        init = self._warm_init(fingerprint, layout)
+        started = time.perf_counter()
+        model, call, reason = self._fit(model, frame, fit_kwargs, init, history, horizon_end)
+        self.last_fit_warm = call is not None and call.init_used
+        self.fit_log.append(
+            FitInfo(
+                model=self.name,
+                history_end=history.end,
+                source=source,
+                warm=self.last_fit_warm,
+                reason="" if self.last_fit_warm else reason,
+                n_iterations=call.n_iterations if call is not None else None,
+                initial_log_prob=call.initial_log_prob if call is not None else None,
+                fit_s=time.perf_counter() - started,
+            )
+        )
+        if source is WarmSource.STORED and not self.last_fit_warm:
+            logger.debug(
+                "%s: %s does not start from the stored fit (%s); fitting cold",
+                history.name or "series",
+                self.name,
+                reason,
+            )
         self._model = model
         self._history = history
         self._regressor_columns = columns
         params = model.params
-        self._warm = {
-            "k": float(params["k"][0][0]),
-            "m": float(params["m"][0][0]),
-            "sigma_obs": float(params["sigma_obs"][0][0]),
-            "delta": np.asarray(params["delta"][0], dtype=float),
-            "beta": np.asarray(params["beta"][0], dtype=float),
-        }
+        self._fitted = ModelState(
+            model=self.name,
+            fingerprint=fingerprint,
+            layout=layout,
+            params={
+                **{name: float(params[name][0][0]) for name in _INIT_SCALARS},
+                **{
+                    name: tuple(float(v) for v in np.asarray(params[name][0]).ravel())
+                    for name in _INIT_VECTORS
+                },
+            },
+            history_end=history.end,
+            fitted_at=pd.Timestamp.now(tz="UTC"),
+        )
+        self._warm = self._fitted
+        self._warm_source = WarmSource.PREVIOUS_FIT
         return self
+
+    def _warm_init(self, fingerprint: str, layout: dict[str, Any]) -> dict[str, Any] | str:
+        """Prophet's ``init`` from the state on offer, or why the fit starts cold."""
+        c = self.config
+        if not (c.speed_tuned and c.warm_start):
+            return "warm start is off"
+        state = self._warm
+        if state is None:
+            return "no previous fit"
+        if state.fingerprint != fingerprint:
+            return "the model layout changed: " + layout_difference(state.layout, layout)
+        return _init_of(state)
 
     def _fit(
         self,
         model: Any,
         frame: pd.DataFrame,
         fit_kwargs: dict[str, Any],
-        init: dict[str, Any] | None,
+        init: dict[str, Any] | str,
         history: History,
         horizon_end: pd.Timestamp,
-    ) -> Any:
+    ) -> tuple[Any, _StanCall | None, str]:
+        """Fit, warm when ``init`` is a dict; (fitted model, what Stan did, why cold)."""
+        speed = self.config.speed_tuned
+        call = _fast_stan_io(model) if speed else None
+        reason = init if isinstance(init, str) else ""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if init is not None:
+            if isinstance(init, dict):
                 try:
                     fitted = model.fit(frame.reset_index(drop=True), init=init, **fit_kwargs)
-                    self.last_fit_warm = True
-                    return fitted
+                    return fitted, call, call.refused if call is not None else ""
                 except (RuntimeError, ValueError) as err:
-                    logger.debug("%s: warm start refused (%s); fitting cold", self.name, err)
+                    reason = f"Stan failed from the warm start ({err})"
+                    logger.debug("%s: %s; fitting cold", self.name, reason)
                     model = self._rebuild_like(model, history, horizon_end)
+                    call = _fast_stan_io(model) if speed else None
             try:
-                return model.fit(frame.reset_index(drop=True), **fit_kwargs)
+                return model.fit(frame.reset_index(drop=True), **fit_kwargs), call, reason
             except (RuntimeError, ValueError) as err:
                 raise ForecastError(
-                    f"Prophet failed to fit {history.name or 'the series'}: {err}", model=self.name
+                    f"Prophet failed to fit {history.name or 'the series'}: {err}",
+                    series=history.name or "",
+                    model=self.name,
                 ) from err
 
     def _rebuild_like(self, model: Any, history: History, horizon_end: pd.Timestamp) -> Any:

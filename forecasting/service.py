@@ -2,6 +2,11 @@
 
 ``plan_jobs`` reads (the driver does all database work), ``run_job`` computes one series (pure,
 runs on a Dask worker), ``run_forecasts`` ties them together and stores the results.
+
+Warm starts across runs: ``plan_jobs`` reads each series' stored model states of earlier issue
+times (``forecast_model_states``) into its job as plain data; the worker offers them to the
+warm-startable forecasters (Prophet), which start from them when their layout still matches;
+``run_forecasts`` stores the new states in one transaction after the run.
 """
 
 from __future__ import annotations
@@ -35,15 +40,18 @@ from forecasting.store_io import (
     finish_run,
     latest_forecasts,
     load_meters,
+    load_model_states,
     pending_evaluations,
     read_meter_matrix,
     read_weather_grid,
+    save_model_states,
     start_run,
     total_of,
     upsert_series,
     weather_station,
     write_series_result,
 )
+from forecasting.warm_start import FitInfo, ModelState, WarmSource
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +82,7 @@ class RunConfig(BaseModel):
 
 @dataclass(frozen=True)
 class SeriesJob:
-    """Everything one series needs, shipped to a worker."""
+    """Everything one series needs, shipped to a worker (``warm_states``: previous runs' fits)."""
 
     key: str
     prepared: PreparedSeries
@@ -83,6 +91,7 @@ class SeriesJob:
     spec: SeriesSpec
     config: RunConfig
     past: tuple[PastForecast, ...] = ()
+    warm_states: tuple[ModelState, ...] = ()
 
 
 @dataclass
@@ -97,6 +106,12 @@ class SeriesOutcome:
     reference_mase: float | None = None
     message: str = ""
     accuracy: list[dict[str, object]] = field(default_factory=list)
+    states: tuple[ModelState, ...] = ()
+    fits: tuple[FitInfo, ...] = ()
+
+    def stored_start(self) -> FitInfo | None:
+        """The fit that was offered a stored state (None when none was)."""
+        return next((f for f in self.fits if f.source is WarmSource.STORED), None)
 
     def status_row(self) -> dict[str, object]:
         def clean(v: float | None) -> float | None:
@@ -164,7 +179,12 @@ def run_job(job: SeriesJob) -> SeriesOutcome:
                 policy=job.config.pipeline.missing_regressor,
                 max_gap_steps=job.config.pipeline.max_regressor_gap_steps,
             )
-            outcome = forecast_series(split.history, split.future, job.config.pipeline)
+            outcome = forecast_series(
+                split.history,
+                split.future,
+                job.config.pipeline,
+                warm_states={s.model: s for s in job.warm_states},
+            )
         except PlatformError as err:
             return SeriesOutcome(job.key, SeriesRunStatus.FAILED, message=str(err)[:2000])
     notes = [str(w.message) for w in caught if issubclass(w.category, ForecastWarning)]
@@ -178,6 +198,8 @@ def run_job(job: SeriesJob) -> SeriesOutcome:
         reference_mase=c.reference_mase if c else None,
         message="; ".join(dict.fromkeys(notes))[:2000],
         accuracy=accuracy,
+        states=tuple(outcome.states.values()),
+        fits=tuple(outcome.fits),
     )
 
 
@@ -207,11 +229,16 @@ def plan_jobs(
     config: RunConfig,
     series_ids: dict[str, int] | None = None,
 ) -> list[SeriesJob]:
-    """Read every catalogued series and its weather into jobs (the driver's database work)."""
+    """Read every catalogued series and its weather into jobs (the driver's database work).
+
+    With ``series_ids`` (registered series), the jobs also carry the past forecasts to score
+    and the stored model states of runs issued before ``issued_at`` (warm starts).
+    """
     specs = build_catalogue(load_meters(engine), config.levels, config.step_s)
     if config.limit:
         specs = specs[: config.limit]
     station = weather_station(engine)
+    stored = load_model_states(engine, issued_at) if series_ids else {}
     start = issued_at - pd.Timedelta(days=config.lookback_days)
     end = issued_at + pd.Timedelta(hours=config.horizon_h)
     jobs: list[SeriesJob] = []
@@ -247,7 +274,18 @@ def plan_jobs(
                 if series_ids
                 else ()
             )
-            jobs.append(SeriesJob(spec.key, prepared, issued_at, horizon_steps, spec, config, past))
+            jobs.append(
+                SeriesJob(
+                    spec.key,
+                    prepared,
+                    issued_at,
+                    horizon_steps,
+                    spec,
+                    config,
+                    past,
+                    tuple(stored.get(spec.key, ())),
+                )
+            )
     return sorted(jobs, key=lambda j: j.key)
 
 
@@ -263,6 +301,7 @@ class RunSummary:
     n_failed: int
     n_scored: int
     outcomes: list[SeriesOutcome]
+    n_warm_started: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -273,6 +312,7 @@ class RunSummary:
             "n_fallback": self.n_fallback,
             "n_failed": self.n_failed,
             "n_past_forecasts_scored": self.n_scored,
+            "n_warm_started": self.n_warm_started,
             "series": {o.key: {"status": o.status.value, "model": o.model} for o in self.outcomes},
         }
 
@@ -317,6 +357,8 @@ def run_forecasts(
             config.pipeline.quantiles,
             outcome.accuracy,
         )
+    save_model_states(engine, run_id, issued, {ids[o.key]: o.states for o in outcomes if o.states})
+    n_warm = _log_warm_starts(outcomes)
     n_failed = sum(o.status is SeriesRunStatus.FAILED for o in outcomes)
     finish_run(engine, run_id, n_failed)
     return RunSummary(
@@ -328,7 +370,25 @@ def run_forecasts(
         n_failed=n_failed,
         n_scored=sum(len(o.accuracy) for o in outcomes),
         outcomes=outcomes,
+        n_warm_started=n_warm,
     )
+
+
+def _log_warm_starts(outcomes: list[SeriesOutcome]) -> int:
+    """Log (on the driver) each stored state a series could not start from; the warm count."""
+    offered = [(o.key, f) for o in outcomes if (f := o.stored_start()) is not None]
+    for key, fit in offered:
+        if not fit.warm:
+            logger.info(
+                "%s: the stored %s fit was not used (%s); it fitted cold",
+                key,
+                fit.model,
+                fit.reason,
+            )
+    n_warm = sum(f.warm for _, f in offered)
+    if offered:
+        logger.info("warm starts: %d of %d stored fits used", n_warm, len(offered))
+    return n_warm
 
 
 @dataclass(frozen=True)

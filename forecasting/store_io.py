@@ -7,7 +7,7 @@ modules receive and return DataFrames.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,15 +21,18 @@ from core.enums import Resolution
 from core.timeseries import read_series
 from core.timeseries.weather import read_weather
 from forecasting.catalogue import METER_COLUMNS, SeriesSpec
+from forecasting.exceptions import ModelStateError
 from forecasting.model import quantile_column
 from forecasting.models import (
     Forecast,
     ForecastAccuracy,
+    ForecastModelState,
     ForecastQuantile,
     ForecastRun,
     ForecastSeries,
     ForecastSeriesRun,
 )
+from forecasting.warm_start import ModelState
 
 logger = logging.getLogger(__name__)
 
@@ -366,3 +369,80 @@ def accuracy_history(engine: Engine) -> pd.DataFrame:
             "anomaly_score",
         ],
     )
+
+
+def load_model_states(engine: Engine, before: pd.Timestamp) -> dict[str, list[ModelState]]:
+    """Stored warm-start states per series key, of runs issued before ``before``.
+
+    A row that cannot be read (corrupt JSON, a layout that does not match its fingerprint) is
+    skipped with a warning naming the series and model: that model fits cold.
+    """
+    stmt = (
+        select(
+            ForecastSeries.series_key,
+            ForecastModelState.model,
+            ForecastModelState.fingerprint,
+            ForecastModelState.history_end,
+            ForecastModelState.fitted_at,
+            ForecastModelState.params_json,
+        )
+        .join(ForecastSeries, ForecastSeries.id == ForecastModelState.series_id)
+        .where(ForecastModelState.issued_at < before.to_pydatetime())
+        .order_by(ForecastSeries.series_key, ForecastModelState.model)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    out: dict[str, list[ModelState]] = {}
+    for key, model, fingerprint, history_end, fitted_at, text in rows:
+        try:
+            state = ModelState.from_json(
+                text,
+                model=model,
+                fingerprint=fingerprint,
+                history_end=pd.Timestamp(history_end).tz_convert("UTC"),
+                fitted_at=pd.Timestamp(fitted_at).tz_convert("UTC"),
+                series=key,
+            )
+        except ModelStateError as err:
+            logger.warning("%s; %s fits cold", err, model)
+            continue
+        out.setdefault(key, []).append(state)
+    return out
+
+
+def save_model_states(
+    engine: Engine,
+    run_id: int,
+    issued_at: pd.Timestamp,
+    states: Mapping[int, Sequence[ModelState]],
+) -> int:
+    """Store each series' new states (per series id) in one transaction; the number written.
+
+    A stored state of a later issue time (a backfill run after a newer one) is kept.
+    """
+    issued = issued_at.to_pydatetime()
+    written = 0
+    with session_scope(engine) as session:
+        known = {(r.series_id, r.model): r for r in session.scalars(select(ForecastModelState))}
+        for series_id, series_states in states.items():
+            for state in series_states:
+                fields = {
+                    "run_id": run_id,
+                    "issued_at": issued,
+                    "history_end": state.history_end.to_pydatetime(),
+                    "fitted_at": state.fitted_at.to_pydatetime(),
+                    "fingerprint": state.fingerprint,
+                    "params_json": state.to_json(),
+                }
+                row = known.get((series_id, state.model))
+                if row is None:
+                    session.add(
+                        ForecastModelState(series_id=series_id, model=state.model, **fields)
+                    )
+                elif row.issued_at <= issued:
+                    for name, value in fields.items():
+                        setattr(row, name, value)
+                else:
+                    continue
+                written += 1
+    return written

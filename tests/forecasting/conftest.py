@@ -7,9 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import Engine
 
+from core.enums import Medium
+from core.timeseries import TimeSeriesStore
 from forecasting.config import BacktestConfig, PipelineConfig
 from forecasting.model import Future, History, RegressorRole, future_index
+from tests.factories import add_meters
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 SUBSTATIONS = DATA / "electricity" / "substations_nl"
@@ -87,3 +91,41 @@ def read_substation(name: str) -> pd.DataFrame:
 def require_data() -> None:
     if not DATA.exists():
         pytest.fail(f"the shared real data is missing at {DATA}")
+
+
+START = pd.Timestamp("2026-01-05T00:00+01:00").tz_convert("UTC")
+DAYS = 16
+
+
+def fill_store(engine: Engine, seed: int = 11) -> None:
+    """Two 15-min electricity meters and an hourly heat meter over DAYS days, with weather."""
+    rng = np.random.default_rng(seed)
+    store = TimeSeriesStore(engine)
+    electric = add_meters(engine, 2, medium=Medium.ELECTRICITY, interval_s=900, prefix="E")
+    heat = add_meters(engine, 1, medium=Medium.HEAT, interval_s=3600, prefix="H")
+    hours = pd.date_range(START, periods=DAYS * 24, freq="h")
+    t_air = -2.0 + 4.0 * np.sin(np.arange(len(hours)) / 40.0)
+    store.write_weather(
+        pd.DataFrame(
+            {
+                "station": "kielce-sukow",
+                "ts": hours,
+                "t_air_degc": t_air,
+                "ghi_w_per_m2": 0.0,
+                "wind_m_per_s": 3.0,
+            }
+        )
+    )
+    frames = []
+    quarter = pd.date_range(START, periods=DAYS * 96, freq="15min")
+    for meter in electric:
+        value = 0.5 * load_profile(quarter) * (1 + rng.normal(0, 0.05, len(quarter)))
+        frames.append(pd.DataFrame({"meter_id": meter, "ts": quarter, "value": value}))
+    heat_value = (
+        20.0
+        * load_profile(hours)
+        * (1 + np.maximum(15 - t_air, 0) / 10)
+        * (1 + rng.normal(0, 0.03, len(hours)))
+    )
+    frames.append(pd.DataFrame({"meter_id": heat[0], "ts": hours, "value": heat_value}))
+    store.write_readings(pd.concat(frames, ignore_index=True))
