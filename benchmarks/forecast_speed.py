@@ -39,11 +39,11 @@ from forecasting.config import ProphetConfig
 from forecasting.distributed import IN_PROCESS, map_series
 from forecasting.exceptions import ForecastWarning
 from forecasting.horizon import split_history
+from forecasting.jobs import RunConfig, SeriesJob, SeriesOutcome, run_job
 from forecasting.metrics import score, seasonal_naive_scale
 from forecasting.model import SeriesLevel, SeriesQuantity
 from forecasting.prepare import PreparedSeries, prepare_frame
 from forecasting.prophet_adapter import ProphetForecaster
-from forecasting.service import RunConfig, SeriesJob, SeriesOutcome, run_job
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 QUANTILES = (0.1, 0.5, 0.9)

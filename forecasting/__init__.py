@@ -7,11 +7,14 @@ Layers (see README.md in this folder):
 - forecasters, chosen by name through ``registry``: ``baselines`` (seasonal naive daily and
   weekly, climatology), ``seasonal_profile`` (median or mean of recent days, weeks or days of
   the same type), ``seasonal_ridge`` (day-type seasonal naive plus a shrunk linear correction),
-  ``gbm`` (LightGBM), ``prophet_adapter`` (Prophet, speed-tuned);
+  ``gbm`` (LightGBM), ``prophet_adapter`` (Prophet, speed-tuned; its CmdStan I/O in
+  ``prophet_stan``, its warm-start checks in ``prophet_warm_start``);
 - evaluation and choice: ``metrics``, ``backtest``, ``combiner``, ``pipeline``, ``anomaly``;
 - input: ``prepare`` (rows to a regular UTC grid), ``horizon`` (history and horizon), ``io``
-  and ``files`` (CSV use cases); the store: ``catalogue``, ``store_io``, ``models`` (tables),
-  ``service`` (the scheduled run), ``distributed`` (Dask); ``cli`` (``kof forecast``).
+  and ``files`` (CSV use cases); the store: ``catalogue``, ``store_io`` (reads),
+  ``store_write`` (writes), ``models`` (tables), ``service`` (the scheduled run and the
+  dashboards' reads), ``jobs`` (one series' job, pure, on a worker), ``distributed`` (Dask);
+  ``cli`` (``kof forecast``).
 
 Importing the package imports none of Prophet, LightGBM or Dask.
 """

@@ -248,9 +248,10 @@ def forecast_run(obj: CliContext, **kw: Any) -> None:
     import pandas as pd
 
     from core.db.engine import make_engine
+    from forecasting.jobs import RunConfig
     from forecasting.model import SeriesLevel
     from forecasting.prepare import parse_step
-    from forecasting.service import RunConfig, run_forecasts
+    from forecasting.service import run_forecasts
 
     pipeline = PipelineConfig()
     pipeline = pipeline.model_copy(

@@ -72,7 +72,12 @@ def map_series(
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
-                silence_logs=logging.ERROR,
+                # the scheduler's HTTP endpoints (health, metrics) still listen: on a free
+                # local port, not the shared default 8787 two runs would fight over
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                # a worker's heartbeat racing the scheduler's shutdown logs a traceback at
+                # ERROR; task failures still reach us through future.result()
+                silence_logs=logging.CRITICAL,
             )
             client = Client(cluster)
         else:

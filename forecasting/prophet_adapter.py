@@ -16,19 +16,17 @@ weekly from two weeks, yearly from two years; with weekly data on, the daily pro
 separate for workdays and for weekends and holidays. Prophet sees local wall-clock time, so
 the profile follows the clock across DST changes. Nothing is downloaded: the holidays come
 from the ``holidays`` package and the Stan model ships with Prophet.
+
+This module builds, fits and predicts; the CmdStan JSON I/O is in ``forecasting.prophet_stan``
+and the warm-start checks (layout, shapes, inits) in ``forecasting.prophet_warm_start``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
-import tempfile
 import time
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
@@ -38,147 +36,13 @@ from forecasting.calendar import SUNDAY_OR_HOLIDAY, WORKDAY, _holiday_dates, day
 from forecasting.config import PipelineConfig, ProphetConfig
 from forecasting.exceptions import ForecastError, InsufficientHistoryError, NotFittedError
 from forecasting.model import Future, History, RegressorRole, quantile_column, sort_quantiles
-from forecasting.warm_start import (
-    FitInfo,
-    ModelState,
-    WarmSource,
-    layout_difference,
-    layout_fingerprint,
-)
+from forecasting.prophet_stan import StanCall, fast_stan_io, quiet_third_party_logs
+from forecasting.prophet_warm_start import fitted_state, model_layout, warm_init
+from forecasting.warm_start import FitInfo, ModelState, WarmSource, layout_fingerprint
 
 logger = logging.getLogger(__name__)
 
 _DAY_S = 86_400
-_INIT_SCALARS = ("k", "m", "sigma_obs")
-_INIT_VECTORS = ("delta", "beta")
-_ITERATION_LINE = re.compile(r"^\s*(\d+)\s+[-+0-9.eE]+\s")
-_QUIET_LOGGERS = ("cmdstanpy", "prophet", "prophet.models", "prophet.forecaster")
-
-
-def _quiet_third_party_logs() -> None:
-    """cmdstanpy configures its logger (DEBUG, own handler) on first use; quieten it after."""
-    from cmdstanpy.utils.logging import get_logger
-
-    get_logger()
-    for name in _QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.ERROR)
-
-
-@dataclass
-class _StanCall:
-    """What the wrapped Stan backend did with the warm start it was handed (set by the fit)."""
-
-    init_used: bool = False
-    refused: str = ""
-    n_iterations: int | None = None
-    initial_log_prob: float | None = None
-
-
-def _shape_mismatch(default: dict[str, Any], custom: dict[str, Any]) -> str:
-    """Why ``custom`` cannot replace Prophet's default inits ("" when it can, whole)."""
-    for name in _INIT_VECTORS:
-        want, got = np.shape(default[name]), np.shape(custom[name])
-        if want != got:
-            return f"{name} has shape {got}, the model needs {want}"
-    return ""
-
-
-def _progress(stan_fit: Any) -> tuple[float | None, int | None]:
-    """The log density at the start and the L-BFGS iterations, from CmdStan's console output.
-
-    CmdStan prints the initial log joint probability and the iteration line at which it
-    stops; (None, None) when the output is not there.
-    """
-    try:
-        text = Path(stan_fit.runset.stdout_files[0]).read_text()
-    except (AttributeError, IndexError, OSError):
-        return None, None
-    _, found, progress = text.partition("Initial log joint probability =")
-    if not found:
-        return None, None
-    first, _, rest = progress.partition("\n")
-    try:
-        initial = float(first.strip())
-    except ValueError:
-        initial = None
-    last = None
-    for line in rest.splitlines():
-        if line.startswith("Optimization terminated"):
-            break
-        match = _ITERATION_LINE.match(line)
-        if match:
-            last = int(match.group(1))
-    return initial, last
-
-
-def _fast_stan_io(model: Any) -> _StanCall:
-    """Hand the Stan data and inits to CmdStan as JSON files written by the C JSON encoder.
-
-    Prophet passes them as dicts, which cmdstanpy serialises value by value in Python: for a
-    few thousand rows that takes several times longer than the L-BFGS fit itself. The
-    instance's backend is wrapped; the data and the optimiser are unchanged. A warm start
-    (``init=``) is used whole or not at all (Prophet would silently mix it with its defaults
-    where a shape differs); the returned record says which, and the iterations run.
-    """
-    backend = model.stan_backend
-    original_fit = backend.fit
-    call = _StanCall()
-
-    def fit(stan_init: dict[str, Any], stan_data: dict[str, Any], **kwargs: Any) -> Any:
-        if "init" in kwargs:
-            custom = kwargs.pop("init")
-            call.refused = _shape_mismatch(stan_init, custom)
-            if not call.refused:
-                stan_init = backend.sanitize_custom_inits(stan_init, custom)
-                call.init_used = True
-        inits, data = backend.prepare_data(stan_init, stan_data)
-        with tempfile.TemporaryDirectory(prefix="kof-prophet-") as folder:
-            data_path = Path(folder) / "data.json"
-            init_path = Path(folder) / "inits.json"
-            data_path.write_text(json.dumps(data))
-            init_path.write_text(json.dumps(inits))
-            params = original_fit(
-                stan_init, stan_data, data=str(data_path), inits=str(init_path), **kwargs
-            )
-        call.initial_log_prob, call.n_iterations = _progress(backend.stan_fit)
-        return params
-
-    backend.fit = fit
-    return call
-
-
-def _layout(model: Any) -> dict[str, Any]:
-    """What the Stan parameters of an unfitted ``model`` mean: changepoints, beta's columns."""
-    holidays = model.holidays
-    return {
-        "growth": model.growth,
-        "n_changepoints": int(model.n_changepoints),
-        "auto_seasonalities": [
-            model.yearly_seasonality,
-            model.weekly_seasonality,
-            model.daily_seasonality,
-        ],
-        "seasonalities": [
-            [name, float(p["period"]), int(p["fourier_order"]), p["mode"], p["condition_name"]]
-            for name, p in model.seasonalities.items()
-        ],
-        "holidays": sorted({str(h) for h in holidays["holiday"]}) if holidays is not None else [],
-        "regressors": [[name, p["mode"]] for name, p in model.extra_regressors.items()],
-    }
-
-
-def _init_of(state: ModelState) -> dict[str, Any] | str:
-    """Prophet's ``init`` dict from a state, or why the state cannot give one."""
-    params = state.params
-    for name in _INIT_SCALARS:
-        if not isinstance(params.get(name), float):
-            return f"the state has no scalar {name}"
-    for name in _INIT_VECTORS:
-        if not isinstance(params.get(name), tuple):
-            return f"the state has no vector {name}"
-    init: dict[str, Any] = {name: params[name] for name in _INIT_SCALARS}
-    init |= {name: np.asarray(params[name], dtype=float) for name in _INIT_VECTORS}
-    return init
 
 
 def _wall(index: pd.DatetimeIndex, tz: str) -> pd.Series:
@@ -324,7 +188,7 @@ class ProphetForecaster:
                 needed_steps=needed,
                 available_steps=history.n_observed,
             )
-        _quiet_third_party_logs()
+        quiet_third_party_logs()
         horizon_end = history.end + pd.Timedelta(seconds=history.step_s * horizon_steps)
         model = self._build(history, horizon_end)
         index, y, regressors = self._training_grid(history)
@@ -341,10 +205,10 @@ class ProphetForecaster:
             # accept L-BFGS's point when its line search stalls (it is at the optimum to
             # within tolerance) instead of Prophet's restart with Newton, several times slower
             fit_kwargs |= {"iter": c.max_iter, "require_converged": False}
-        layout = _layout(model)
+        layout = model_layout(model)
         fingerprint = layout_fingerprint(layout)
         source = self._warm_source if self._warm is not None else WarmSource.NONE
-        init = self._warm_init(fingerprint, layout)
+        init = warm_init(c, self._warm, fingerprint, layout)
         started = time.perf_counter()
         model, call, reason = self._fit(model, frame, fit_kwargs, init, history, horizon_end)
         self.last_fit_warm = call is not None and call.init_used
@@ -370,36 +234,10 @@ class ProphetForecaster:
         self._model = model
         self._history = history
         self._regressor_columns = columns
-        params = model.params
-        self._fitted = ModelState(
-            model=self.name,
-            fingerprint=fingerprint,
-            layout=layout,
-            params={
-                **{name: float(params[name][0][0]) for name in _INIT_SCALARS},
-                **{
-                    name: tuple(float(v) for v in np.asarray(params[name][0]).ravel())
-                    for name in _INIT_VECTORS
-                },
-            },
-            history_end=history.end,
-            fitted_at=pd.Timestamp.now(tz="UTC"),
-        )
+        self._fitted = fitted_state(model, self.name, fingerprint, layout, history.end)
         self._warm = self._fitted
         self._warm_source = WarmSource.PREVIOUS_FIT
         return self
-
-    def _warm_init(self, fingerprint: str, layout: dict[str, Any]) -> dict[str, Any] | str:
-        """Prophet's ``init`` from the state on offer, or why the fit starts cold."""
-        c = self.config
-        if not (c.speed_tuned and c.warm_start):
-            return "warm start is off"
-        state = self._warm
-        if state is None:
-            return "no previous fit"
-        if state.fingerprint != fingerprint:
-            return "the model layout changed: " + layout_difference(state.layout, layout)
-        return _init_of(state)
 
     def _fit(
         self,
@@ -409,10 +247,10 @@ class ProphetForecaster:
         init: dict[str, Any] | str,
         history: History,
         horizon_end: pd.Timestamp,
-    ) -> tuple[Any, _StanCall | None, str]:
+    ) -> tuple[Any, StanCall | None, str]:
         """Fit, warm when ``init`` is a dict; (fitted model, what Stan did, why cold)."""
         speed = self.config.speed_tuned
-        call = _fast_stan_io(model) if speed else None
+        call = fast_stan_io(model) if speed else None
         reason = init if isinstance(init, str) else ""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -424,7 +262,7 @@ class ProphetForecaster:
                     reason = f"Stan failed from the warm start ({err})"
                     logger.debug("%s: %s; fitting cold", self.name, reason)
                     model = self._rebuild_like(model, history, horizon_end)
-                    call = _fast_stan_io(model) if speed else None
+                    call = fast_stan_io(model) if speed else None
             try:
                 return model.fit(frame.reset_index(drop=True), **fit_kwargs), call, reason
             except (RuntimeError, ValueError) as err:

@@ -14,14 +14,8 @@ from dashboards.ops import notices as notices_view
 from forecasting import service as forecasting
 from forecasting.catalogue import build_catalogue
 from forecasting.model import quantile_column
-from forecasting.store_io import (
-    load_meters,
-    read_meter_matrix,
-    start_run,
-    total_of,
-    upsert_series,
-    write_series_result,
-)
+from forecasting.store_io import load_meters, read_meter_matrix, total_of
+from forecasting.store_write import start_run, upsert_series, write_series_result
 from tests.dashboards.conftest import households, login, resident
 from tests.dashboards.test_ops_access import post_callback, staff
 

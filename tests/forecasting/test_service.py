@@ -12,9 +12,10 @@ from core.cli_main import main
 from core.settings import Settings
 from forecasting.config import BacktestConfig, PipelineConfig
 from forecasting.distributed import IN_PROCESS
+from forecasting.jobs import RunConfig
 from forecasting.model import SeriesLevel, SeriesRunStatus
 from forecasting.models import Forecast, ForecastAccuracy, ForecastQuantile, ForecastSeriesRun
-from forecasting.service import RunConfig, run_forecasts
+from forecasting.service import run_forecasts
 from forecasting.store_io import accuracy_history, latest_forecasts
 from tests.forecasting.conftest import START, fill_store
 

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 from forecasting.config import BacktestConfig, PipelineConfig, ProphetConfig
 from forecasting.distributed import IN_PROCESS, map_series
 from forecasting.exceptions import ModelStateError
+from forecasting.jobs import RunConfig, run_job
 from forecasting.model import SeriesLevel
 from forecasting.models import ForecastModelState, ForecastSeries
 from forecasting.prophet_adapter import ProphetForecaster
-from forecasting.service import RunConfig, plan_jobs, run_forecasts, run_job
-from forecasting.store_io import load_model_states, save_model_states
+from forecasting.service import plan_jobs, run_forecasts
+from forecasting.store_io import load_model_states
+from forecasting.store_write import save_model_states
 from forecasting.warm_start import ModelState, WarmSource, layout_fingerprint
 from tests.forecasting.conftest import START, fill_store, split, synthetic_history
 
