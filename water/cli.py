@@ -265,3 +265,37 @@ def region_network(obj: CliContext, out_file: str | None, seed: int, as_json: bo
         f"base demand {doc['base_demand_m3_per_h']:.3f} m3/h, "
         f"reservoir head {doc['reservoir_head_m']:.1f} m"
     )
+
+
+@water.command("dma-alarms")
+@click.option(
+    "--days", type=click.IntRange(10, 400), default=60, show_default=True, help="Nights looked at."
+)
+@click.option("--open-work-orders", is_flag=True, help="Open a work order per alarm.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (a list).")
+@click.pass_obj
+def dma_alarms(obj: CliContext, days: int, open_work_orders: bool, as_json: bool) -> None:
+    """New leaks in the store's DMAs: a lasting step up of the minimum night flow."""
+    from core.db.engine import make_engine
+    from water.dma_alarms import dma_leak_alarms, open_dma_work_orders
+
+    engine = make_engine(obj.settings)
+    alarms = dma_leak_alarms(engine, days=days)
+    orders = open_dma_work_orders(engine, alarms) if open_work_orders else []
+    docs = [
+        {"dma": a.dma.name, "asset": a.asset, **a.rise.as_json()}
+        | ({"work_order": orders[i].id} if orders else {})
+        for i, a in enumerate(alarms)
+    ]
+    if as_json:
+        click.echo(json.dumps(docs))
+        return
+    if not docs:
+        click.echo(f"no DMA's night flow stepped up in the last {days} days")
+    for d in docs:
+        order = f" (work order {d['work_order']})" if "work_order" in d else ""
+        click.echo(
+            f"{d['dma']}: night flow up {d['rise_m3_per_h']:.2f} m3/h since the night of "
+            f"{d['first_night']} ({d['before_m3_per_h']:.2f} -> {d['after_m3_per_h']:.2f} m3/h, "
+            f"score {d['score']:.1f}){order}"
+        )

@@ -128,7 +128,7 @@ class DmaMonth:
     analysis: PeriodAnalysis
 
 
-def _hourly_total(
+def hourly_total(
     engine: Engine, ids: tuple[int, ...], lo: pd.Timestamp, hi: pd.Timestamp, *, every: bool
 ) -> tuple[pd.Series, int]:
     """The meters' total per hour and the hourly readings held; with ``every``, only the
@@ -154,8 +154,8 @@ def dma_month(engine: Engine, dma: StoreDma, month: str) -> DmaMonth:
         hours = int((hi - lo) / pd.Timedelta(hours=1))
         missing = PeriodAnalysis(None, None, 0, hours, problem="the DMA has no inflow meter")
         return DmaMonth(dma, label, lo, hi, missing)
-    inflow, _ = _hourly_total(engine, dma.inflow_meter_ids, lo, hi, every=True)
-    customers, readings = _hourly_total(engine, dma.customer_meter_ids, lo, hi, every=False)
+    inflow, _ = hourly_total(engine, dma.inflow_meter_ids, lo, hi, every=True)
+    customers, readings = hourly_total(engine, dma.customer_meter_ids, lo, hi, every=False)
     analysis = analyse_period(
         inflow,
         customers,

@@ -249,3 +249,25 @@ def test_kof_water_dmas_prints_each_dma_month_from_the_store(region, tmp_path: P
     bad_month = run_kof("water", "dmas", "--month", "2026-13", env=env)
     assert bad_month.returncode == 2
     assert "month" in bad_month.stderr
+
+
+def test_the_burst_raises_one_dma_alarm_and_one_work_order(region) -> None:
+    from core.maintenance import service as maintenance
+    from water.dma_alarms import dma_leak_alarms, open_dma_work_orders
+
+    engine, summary = region
+    t = next(t for t in summary.dmas if t.burst_start_utc is not None)
+    alarms = dma_leak_alarms(engine, days=DAYS)
+    assert [a.dma.name for a in alarms] == [t.name]  # no false alarm in the other DMAs
+    rise = alarms[0].rise
+    start_local = pd.Timestamp(t.burst_start_utc).tz_convert("Europe/Warsaw")
+    # the first night at the new level: the night after the burst began (or that night)
+    assert 0 <= (rise.first_night - start_local.date()).days <= 1
+    assert rise.rise_m3_per_h == pytest.approx(t.burst_m3_per_h_at_50_m, rel=BURST_STEP_TOL_REL)
+
+    first = open_dma_work_orders(engine, alarms)
+    again = open_dma_work_orders(engine, dma_leak_alarms(engine, days=DAYS))
+    assert [i.id for i in again] == [i.id for i in first]  # the same work order, not a second
+    item = next(i for i in maintenance.list_items(engine) if i.id == first[0].id)
+    assert item.asset.startswith("water:kof_region/node:KOF-DMA-")
+    assert t.name in item.title
