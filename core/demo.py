@@ -69,8 +69,9 @@ def plan_demo(var_dir: Path, premises: int, days: int, seed: int, serve_port: in
     if "serve" in have:
         services["serve"] = ["serve", "--host", "127.0.0.1", "--port", str(serve_port)]
     jobs: list[list[str]] = []
-    if "water" in have:  # the region's hydraulic model, for the networks view
+    if "water" in have:  # the region's hydraulic model, and new leaks from DMA night flows
         jobs.append(["water", "region-network"])
+        jobs.append(["water", "dma-alarms", "--open-work-orders"])
     if "cluster" in have:
         jobs.append(["cluster", "plan", "--network-check", "--store", "--time-limit", "120"])
     if "forecast" in have:

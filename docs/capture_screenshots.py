@@ -3,7 +3,7 @@
 Everything is made by the real commands, as an operator would: a fresh store with the reference
 region, a network-checked cluster plan, forecasts of the districts and the cluster issued two
 days before the data ends (so there are actuals to compare with), the region's water network
-model, an operator account, then ``kof serve`` and Debian's chromium (Playwright) opening every
+model, the work orders its DMAs' night flows open, an operator account, then ``kof serve`` and Debian's chromium (Playwright) opening every
 view. Nothing is seeded by hand.
 
     .venv/bin/python docs/capture_screenshots.py [--out docs/screenshots] [--premises 300]
@@ -30,15 +30,15 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 CHROMIUM = os.environ.get("KOF_CHROMIUM", "/usr/bin/chromium")
 OPERATOR = "dyspozytor@mcuk.kielce.pl"
 TIMEOUT_MS = 120_000
-# (tab label, file name, the graphs that must be drawn before the shot)
+# (tab label, file name, the view's heading, the graphs that must be drawn before the shot)
 VIEWS = (
-    ("Overview", "ops-1-overview.png", ("ops-overview-day",)),
-    ("Metering", "ops-2-metering.png", ("ops-completeness",)),
-    ("Energy cluster", "ops-3-cluster.png", ()),
-    ("Maintenance", "ops-4-maintenance.png", ()),
-    ("Forecasts", "ops-5-forecasts.png", ()),
-    ("Outage notices", "ops-6-notices.png", ()),
-    ("Networks", "ops-7-networks.png", ()),
+    ("Overview", "ops-1-overview.png", "Region on", ("ops-overview-day",)),
+    ("Metering", "ops-2-metering.png", "Device health", ("ops-completeness",)),
+    ("Energy cluster", "ops-3-cluster.png", "Energy cluster plan", ()),
+    ("Maintenance", "ops-4-maintenance.png", "Maintenance queue", ()),
+    ("Forecasts", "ops-5-forecasts.png", "Forecasts vs actuals", ()),
+    ("Outage notices", "ops-6-notices.png", "Outage notices", ()),
+    ("Networks", "ops-7-networks.png", "Water networks", ()),
 )
 
 
@@ -69,10 +69,8 @@ def prepare(env: dict[str, str], premises: int, days: int) -> None:
         "--issue-time",
         issue.isoformat(timespec="minutes"),
     )
-    try:
-        _kof(env, "water", "region-network")
-    except subprocess.CalledProcessError:
-        print("no region network model (kof water region-network failed)", flush=True)
+    _kof(env, "water", "region-network")
+    _kof(env, "water", "dma-alarms", "--open-work-orders")
     _kof(env, "accounts", "create", "--email", OPERATOR, "--role", "operator")
 
 
@@ -104,16 +102,19 @@ def shoot(url: str, password: str, out: Path) -> None:
         page.locator("input[name=password]").fill(password)
         page.keyboard.press("Enter")
         page.wait_for_url(f"{url}/ops/")
-        for label, name, graphs in VIEWS:
+        for label, name, heading, graphs in VIEWS:
             page.locator("#ops-tabs .tab", has_text=label).click()
+            page.get_by_role("heading", name=heading).first.wait_for()
             for graph in graphs:
                 page.wait_for_selector(f"#{graph} .main-svg")
             page.wait_for_load_state("networkidle")
-            time.sleep(2.0)  # the last callbacks' figures are drawn
+            page.wait_for_selector("._dash-loading", state="detached")
+            time.sleep(3.0)  # the last callbacks' figures are drawn
             page.screenshot(path=str(out / name), full_page=True)
             print("wrote", out / name, flush=True)
         context.close()
         context = browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         page.goto(f"{url}/open-data")
         page.wait_for_selector("#open-data-table tbody tr")
