@@ -56,19 +56,22 @@ def _kof(env: dict[str, str], *args: str) -> None:
 def prepare(env: dict[str, str], premises: int, days: int) -> None:
     """The store, the plan, the forecasts, the network model and the operator."""
     start = dt.date.today() - dt.timedelta(days=days)
-    issue = dt.datetime.combine(start + dt.timedelta(days=days - 2), dt.time(0, 0), WARSAW)
     _kof(env, "db", "upgrade")
     _kof(env, "region", "generate", "--premises", str(premises), "--days", str(days))
     _kof(env, "cluster", "plan", "--network-check", "--store", "--time-limit", "120")
-    _kof(
-        env,
-        "forecast",
-        "run",
-        "--levels",
-        "district,cluster",
-        "--issue-time",
-        issue.isoformat(timespec="minutes"),
-    )
+    # two daily runs: the second scores the first against the actuals and warm-starts Prophet
+    for days_before_end in (3, 2):
+        issue_day = start + dt.timedelta(days=days - days_before_end)
+        issue = dt.datetime.combine(issue_day, dt.time(0, 0), WARSAW)
+        _kof(
+            env,
+            "forecast",
+            "run",
+            "--levels",
+            "district,cluster",
+            "--issue-time",
+            issue.isoformat(timespec="minutes"),
+        )
     _kof(env, "water", "region-network")
     _kof(env, "water", "dma-alarms", "--open-work-orders")
     _kof(env, "accounts", "create", "--email", OPERATOR, "--role", "operator")
