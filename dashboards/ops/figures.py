@@ -215,21 +215,31 @@ def forecast_figure(forecast: pd.DataFrame, actuals: pd.Series, unit: str) -> go
     return fig
 
 
+_DAY = pd.Timedelta(days=1)
+_HALF_DAY_MS = 12 * 3600 * 1000
+
+
 def accuracy_figure(accuracy: pd.DataFrame) -> go.Figure:
     """MAE (bars) and MASE (line, right axis) of past forecasts per issue time."""
     title = "Accuracy of past forecasts"
     if accuracy.empty:
         return _empty(title, "no past forecast has been scored yet")
     a = accuracy.sort_values("issued_at")
+    issued = pd.to_datetime(a["issued_at"])
+    # forecasts are issued about daily: half-day bars, and a day of room either side so that
+    # one scored forecast is a bar, not the whole plot
     fig = go.Figure(
         layout={
             **_LAYOUT,
             "title": title,
+            "xaxis": {"range": [issued.min() - _DAY, issued.max() + _DAY]},
             "yaxis": {"title": "MAE"},
             "yaxis2": {"title": "MASE", "overlaying": "y", "side": "right", "rangemode": "tozero"},
         }
     )
-    fig.add_bar(x=a["issued_at"], y=a["mae"], name="MAE", marker_color="#1f5f99")
+    fig.add_bar(
+        x=a["issued_at"], y=a["mae"], name="MAE", marker_color="#1f5f99", width=_HALF_DAY_MS
+    )
     fig.add_scatter(
         x=a["issued_at"], y=a["mase"], mode="lines+markers", name="MASE", yaxis="y2",
         line={"color": "#c77c02"},

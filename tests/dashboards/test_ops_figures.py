@@ -249,3 +249,16 @@ def test_accuracy_figure_has_mae_bars_and_mase_line() -> None:
     assert list(fig.data[0].y[:2]) == [10.0, 12.0]
     empty = figures.accuracy_figure(accuracy.iloc[0:0])
     assert empty.layout.annotations[0].text == "no past forecast has been scored yet"
+
+
+def test_one_scored_forecast_is_a_bar_with_room_around_it() -> None:
+    issued = pd.Timestamp("2026-11-25T23:00Z")
+    fig = figures.accuracy_figure(
+        pd.DataFrame({"issued_at": [issued], "mae": [1.87], "mase": [0.26]})
+    )
+    lo, hi = fig.layout.xaxis.range
+    assert (pd.Timestamp(lo), pd.Timestamp(hi)) == (
+        issued - pd.Timedelta(days=1),
+        issued + pd.Timedelta(days=1),
+    )
+    assert fig.data[0].width == 12 * 3600 * 1000  # half a day in ms, not the whole axis
