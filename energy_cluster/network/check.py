@@ -18,7 +18,7 @@ the next AC power flow is tightened by the ratio of the limit to the observed lo
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -53,18 +53,14 @@ class Violation:
 
 
 @dataclass(frozen=True)
-class NetworkIteration:
-    """What one iteration of the network check found and did."""
+class NetworkIteration(IterationRecord):
+    """What one iteration of the network check found and did, with its worst violations."""
 
-    iteration: int
-    violations: int
-    max_line_loading_percent: float
-    max_trafo_loading_percent: float
-    v_min_pu: float
-    v_max_pu: float
-    cuts_added: int
-    objective_pln: float | None
     worst: list[str] = field(default_factory=list)
+
+    def record(self) -> IterationRecord:
+        """The iteration as stored (without the worst violations' text)."""
+        return IterationRecord(**{f.name: getattr(self, f.name) for f in fields(IterationRecord)})
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -291,17 +287,5 @@ def outcome_of(
         limits=check.network.limits,
         slack_bus=check.network.ext_bus,
         places={bus: sorted(names) for bus, names in check.names_at.items()},
-        iterations=[
-            IterationRecord(
-                iteration=it.iteration,
-                violations=it.violations,
-                max_line_loading_percent=it.max_line_loading_percent,
-                max_trafo_loading_percent=it.max_trafo_loading_percent,
-                v_min_pu=it.v_min_pu,
-                v_max_pu=it.v_max_pu,
-                cuts_added=it.cuts_added,
-                objective_pln=it.objective_pln,
-            )
-            for it in iterations
-        ],
+        iterations=[it.record() for it in iterations],
     )
