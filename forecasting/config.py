@@ -57,7 +57,7 @@ class ProphetConfig(_Config):
     weekend_daily_profile: bool = True
     train_window_days: int = Field(default=0, ge=0)
     fit_step_s: int = Field(
-        default=1800, ge=0, description="fit a finer series on means over this step (0: never)"
+        default=3600, ge=0, description="fit a finer series on means over this step (0: never)"
     )
     seed: int = 2030
 

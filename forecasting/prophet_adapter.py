@@ -2,7 +2,7 @@
 
 Speed (``ProphetConfig.speed_tuned``): the Stan data go to CmdStan as JSON written by the C
 encoder (Prophet's own path serialises them value by value in Python, which costs more than the
-fit); a 15-minute series is fitted on its 30-minute means (forecasts stay per step); intervals
+fit); a 15-minute series is fitted on its hourly means (forecasts stay per step); intervals
 are sampled only when quantiles are asked (``uncertainty_samples = 0`` otherwise), in the same
 pass as the point forecast and with fewer samples; a refit starts from the previous fit's
 parameters (warm start), in this process or, through ``start_from``, from a previous run's
@@ -105,10 +105,10 @@ class ProphetForecaster:
     def _training_grid(self, history: History) -> tuple[pd.DatetimeIndex, np.ndarray, pd.DataFrame]:
         """The rows Prophet is fitted on.
 
-        Speed-tuned, a series finer than ``fit_step_s`` (30 min) is fitted on its means over
+        Speed-tuned, a series finer than ``fit_step_s`` (an hour) is fitted on its means over
         that step, stamped at the centre of the steps averaged: the Fourier terms (shortest
         period a few hours) and the linear regressors are the same functions of time, fitted on
-        half (15-min data) of the rows. Forecasts are still made at every step of the horizon.
+        a quarter of the rows of 15-minute data. Forecasts are still made at every step of the horizon.
         """
         step = history.step_s
         fit_step = self.config.fit_step_s
