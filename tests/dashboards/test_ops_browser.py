@@ -98,23 +98,29 @@ def _drawn(page: object, graph_id: str) -> int:
     return page.locator(f"#{graph_id} .trace").count()  # type: ignore[attr-defined]
 
 
+def operator_on_ops(chromium: object, server: str, email: str) -> tuple[object, object, list[str]]:
+    """A fresh browser context, sent from /ops to the login page, logged in and back on /ops;
+    with the page errors it collects."""
+    context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{server}/ops/")
+    page.wait_for_url(re.compile(r"/login"))  # not logged in: to the login page
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/ops/$"))
+    return context, page, problems
+
+
 def test_operator_opens_every_view_and_replans(
     browser: object,  # noqa: F811
     server: str,
     shots: Path,  # noqa: F811
 ) -> None:
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-
-    page.goto(f"{server}/ops/")
-    page.wait_for_url(re.compile(r"/login"))  # not logged in: to the login page
-    page.locator("input[name=email]").fill(OPERATOR)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/ops/$"))
+    context, page, problems = operator_on_ops(browser, server, OPERATOR)
 
     # overview: KPIs and the day's chart with demand and generation
     assert _drawn(page, "ops-overview-day") >= 2

@@ -18,8 +18,8 @@ from flask import Flask
 from energy_cluster.planner import plan_scenario
 from energy_cluster.scenario import Scenario
 from energy_cluster.service import store_plan
-from tests.dashboards.conftest import PASSWORD
-from tests.dashboards.test_browser import TIMEOUT_MS, browser, shots  # noqa: F401
+from tests.dashboards.test_browser import browser, shots  # noqa: F401
+from tests.dashboards.test_ops_browser import operator_on_ops
 from tests.dashboards.test_ops_cluster import OPERATOR, app, scenario  # noqa: F401
 from tests.energy_cluster.dashkit import seed_actuals
 
@@ -48,16 +48,7 @@ def test_operator_reads_the_network_check_and_plan_vs_actual(
     server: str,
     shots: Path,  # noqa: F811
 ) -> None:
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(f"{server}/login?next=/ops/")
-    page.locator("input[name=email]").fill(OPERATOR)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/ops/$"))
+    context, page, problems = operator_on_ops(browser, server, OPERATOR)
 
     page.locator("#ops-tabs .tab", has_text="Energy cluster").click()
     page.wait_for_selector("#ops-net-diagram .main-svg")
